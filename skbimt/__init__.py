@@ -1,0 +1,36 @@
+"""Brain-Inspired Modular Training (BIMT) as scikit-learn estimators."""
+
+from ._cost import connection_cost
+from ._estimators import BIMTClassifier, BIMTRegressor
+from ._geometry import Geometry, NeuronLayer
+from ._graph import (
+    active_neuron_masks,
+    connectivity_graph,
+    find_communities,
+    modules_and_modularity,
+    to_networkx,
+)
+from ._network import MLP
+from ._plotting import plot_network
+from ._schedule import PAPER_SCHEDULE, lambda_values
+from ._training import DivergenceWarning
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BIMTClassifier",
+    "BIMTRegressor",
+    "DivergenceWarning",
+    "Geometry",
+    "MLP",
+    "NeuronLayer",
+    "PAPER_SCHEDULE",
+    "active_neuron_masks",
+    "connection_cost",
+    "connectivity_graph",
+    "find_communities",
+    "lambda_values",
+    "modules_and_modularity",
+    "plot_network",
+    "to_networkx",
+]

@@ -1,0 +1,307 @@
+"""Shared machinery of the BIMT estimators: parameters, fit, fitted attributes."""
+
+from abc import ABCMeta, abstractmethod
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._geometry import DISTANCE_NORMS, Geometry
+from ._graph import DEFAULT_THRESHOLD, modules_and_modularity
+from ._network import ACTIVATIONS, MLP, FlatLayout, init_parameters
+from ._schedule import PAPER_SCHEDULE, lambda_values
+from ._swap import swappable_layers
+from ._training import train
+
+
+@contextmanager
+def torch_threads(n_threads):
+    """Run torch with ``n_threads`` intra-op threads, restoring the old count."""
+    if n_threads is None:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def resolve_device(device):
+    """Check that torch can use ``device`` and return it as ``torch.device``."""
+    try:
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(
+            f"device={device!r} is not a torch device; use 'cpu', 'cuda' or "
+            "'cuda:N'."
+        ) from exc
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} was requested but torch finds no CUDA GPU "
+            "(torch.cuda.is_available() is False); use device='cpu'."
+        )
+    if resolved.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(f"device={device!r} was requested but MPS is not available.")
+    return resolved
+
+
+class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
+    """Base class of BIMT estimators. Use BIMTRegressor or BIMTClassifier."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "lambda_schedule": [
+            Interval(Real, 0, None, closed="left"),
+            "array-like",
+            callable,
+        ],
+        "A": [Interval(Real, 0, None, closed="left")],
+        "y_star": [Interval(Real, 0, None, closed="neither")],
+        "k": [Interval(Integral, 1, None, closed="left")],
+        "swap_every": [Interval(Integral, 1, None, closed="left"), None],
+        "swap_inputs": ["boolean"],
+        "swap_outputs": ["boolean"],
+        "distance": [StrOptions(set(DISTANCE_NORMS))],
+        "input_shape": ["array-like", None],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "device": [str, torch.device],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+    }
+
+    @abstractmethod
+    def __init__(
+        self,
+        hidden_layer_sizes=(20, 20),
+        *,
+        activation="silu",
+        lambda_schedule=PAPER_SCHEDULE,
+        A=2.0,
+        y_star=0.1,
+        k=6,
+        swap_every=200,
+        swap_inputs=True,
+        swap_outputs=True,
+        distance="l1",
+        input_shape=None,
+        max_iter=20000,
+        learning_rate=1e-3,
+        batch_size=None,
+        random_state=None,
+        verbose=0,
+        device="cpu",
+        n_threads=1,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.lambda_schedule = lambda_schedule
+        self.A = A
+        self.y_star = y_star
+        self.k = k
+        self.swap_every = swap_every
+        self.swap_inputs = swap_inputs
+        self.swap_outputs = swap_outputs
+        self.distance = distance
+        self.input_shape = input_shape
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.random_state = random_state
+        self.verbose = verbose
+        self.device = device
+        self.n_threads = n_threads
+
+    # -- hooks for the subclasses -------------------------------------------
+
+    @abstractmethod
+    def _validate_targets(self, y):
+        """Check ``y``, set target attributes, return a float target matrix."""
+
+    @property
+    @abstractmethod
+    def _loss(self):
+        """Name of the training loss, see :mod:`skbimt._backprop`."""
+
+    @abstractmethod
+    def _output_labels(self):
+        """Label of every output neuron."""
+
+    # -- fitting --------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Train the network with BIMT.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            dtype=(np.float64, np.float32),
+            multi_output=self._multi_output_y,
+            y_numeric=self._loss == "squared_error",
+        )
+        target = self._validate_targets(y)
+        hidden = self._validated_hidden_sizes()
+        layer_sizes = [X.shape[1], *hidden, target.shape[1]]
+        input_shape = self._validated_input_shape(X.shape[1])
+        lambdas = lambda_values(self.lambda_schedule, self.max_iter)
+        device = resolve_device(self.device)
+        rng = check_random_state(self.random_state)
+        generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
+
+        geometry = Geometry.stacked(
+            layer_sizes, self.A, self.y_star, norm=self.distance,
+            input_shape=input_shape,
+        )
+        if input_shape is not None:
+            geometry.layers[0].swappable = False
+        layout = FlatLayout(layer_sizes)
+        with torch_threads(self.n_threads):
+            flat = init_parameters(layout, generator).to(device)
+            log = train(
+                flat,
+                layout,
+                geometry,
+                activation=self.activation,
+                loss=self._loss,
+                X=torch.as_tensor(X, dtype=torch.float32, device=device),
+                target=torch.as_tensor(target, dtype=torch.float32, device=device),
+                lambdas=lambdas,
+                learning_rate=float(self.learning_rate),
+                batch_size=self.batch_size,
+                swap_every=self.swap_every,
+                k=self.k,
+                swap_layers=swappable_layers(
+                    geometry, self.swap_inputs, self.swap_outputs
+                ),
+                rng=rng,
+                verbose=self.verbose,
+            )
+        flat = flat.cpu()
+        self.module_ = MLP.from_flat(layer_sizes, self.activation, flat)
+        self.coefs_ = [w.numpy().astype(np.float64) for w in layout.weights(flat)]
+        self.intercepts_ = [b.numpy().astype(np.float64) for b in layout.biases(flat)]
+        self.geometry_ = geometry
+        self.coords_ = geometry.positions()
+        self.n_iter_ = log.n_iter
+        self.loss_curve_ = log.loss_curve
+        self.connection_cost_curve_ = log.cost_curve
+        self.swap_counts_ = np.asarray(log.n_swaps, dtype=int)
+        self.n_layers_ = len(layer_sizes)
+        self.n_outputs_ = target.shape[1]
+        self._interpretation = None
+        return self
+
+    _multi_output_y = False
+
+    def _validated_hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        if isinstance(sizes, Integral):
+            sizes = [sizes]
+        sizes = list(sizes)
+        if not all(isinstance(n, Integral) and not isinstance(n, bool) and n > 0
+                   for n in sizes):
+            raise ValueError(
+                "hidden_layer_sizes must be a sequence of positive integers, got "
+                f"{self.hidden_layer_sizes!r}."
+            )
+        return [int(n) for n in sizes]
+
+    def _validated_input_shape(self, n_features):
+        if self.input_shape is None:
+            return None
+        shape = tuple(int(v) for v in np.ravel(self.input_shape))
+        if len(shape) != 2 or min(shape) < 1 or shape[0] * shape[1] != n_features:
+            raise ValueError(
+                f"input_shape={self.input_shape!r} must be (height, width) with "
+                f"height * width equal to the number of features, {n_features}."
+            )
+        return shape
+
+    # -- prediction -----------------------------------------------------------
+
+    def _forward(self, X):
+        """Network output for ``X`` as a float64 array."""
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        with torch_threads(self.n_threads), torch.no_grad():
+            output = self.module_(torch.as_tensor(X, dtype=torch.float32))
+        return output.numpy().astype(np.float64)
+
+    # -- interpretation -------------------------------------------------------
+
+    def _interpret(self):
+        check_is_fitted(self)
+        if getattr(self, "_interpretation", None) is None:
+            modules, modularity = modules_and_modularity(
+                self.coefs_, threshold=DEFAULT_THRESHOLD
+            )
+            self._interpretation = {"modules": modules, "modularity": modularity}
+        return self._interpretation
+
+    @property
+    def modules_(self):
+        """Module of every neuron, per neuron layer (-1: inactive).
+
+        Computed on first access from the fitted weights, see
+        :func:`skbimt.modules_and_modularity`.
+        """
+        return self._interpret()["modules"]
+
+    @property
+    def modularity_(self):
+        """Newman modularity of the weighted connectivity graph.
+
+        Computed on first access, see :func:`skbimt.modules_and_modularity`.
+        """
+        return self._interpret()["modularity"]
+
+    def neuron_labels(self):
+        """Label of every neuron, per neuron layer.
+
+        Inputs are named by ``feature_names_in_`` when fitted on a DataFrame,
+        ``x0, x1, ...`` otherwise; outputs by class or target; hidden neurons
+        are ``h<layer>.<neuron>``.
+
+        Returns
+        -------
+        labels : list of list of str
+        """
+        check_is_fitted(self)
+        names = getattr(self, "feature_names_in_", None)
+        inputs = (
+            [str(n) for n in names]
+            if names is not None
+            else [f"x{i}" for i in range(self.n_features_in_)]
+        )
+        hidden = [
+            [f"h{layer}.{j}" for j in range(w.shape[1])]
+            for layer, w in enumerate(self.coefs_[:-1], start=1)
+        ]
+        return [inputs, *hidden, self._output_labels()]

@@ -1,0 +1,409 @@
+"""BIMTRegressor and BIMTClassifier."""
+
+import numpy as np
+from scipy.special import log_softmax, softmax
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.multiclass import check_classification_targets
+
+from ._base import BaseBIMT
+from ._schedule import PAPER_SCHEDULE
+
+_SHARED_PARAMETERS = """
+    hidden_layer_sizes : array-like of int, default=(20, 20)
+        Neurons of each hidden layer.
+
+    activation : {"silu", "relu", "tanh", "sigmoid", "identity"}, default="silu"
+        Hidden activation. The paper uses SiLU.
+
+    lambda_schedule : float, sequence of (float, float) or callable, \
+default=((1e-3, 0.25), (1e-2, 0.5), (1e-3, 0.25))
+        Regularization strength ``lambda`` of the connection cost over
+        training: a constant; ``(lambda, fraction_of_max_iter)`` phases run in
+        order, fractions summing to 1; or ``callable(step, max_iter)``. The
+        default is the paper's schedule (sections 3.1-3.2): a weak phase lets
+        the network fit first, a strong phase sparsifies and localises it, a
+        weak phase lets the loss recover. ``0`` trains a vanilla network.
+
+    A : float, default=2.0
+        Width of each layer: neurons sit evenly over ``[0, A]``. ``A=0`` puts
+        every neuron at the same place, which turns the connection cost into
+        plain L1 regularization.
+
+    y_star : float, default=0.1
+        Vertical distance between consecutive layers; also the length charged
+        for each bias.
+
+    k : int, default=6
+        Neurons per layer (the ``k`` highest scores, Eq. 5) the swap search
+        tries to move at each swap pass.
+
+    swap_every : int or None, default=200
+        Training steps between swap passes; None disables swaps.
+
+    swap_inputs : bool, default=True
+        Whether input neurons may be swapped.
+
+    swap_outputs : bool, default=True
+        Whether output neurons may be swapped.
+
+    distance : {"l1", "l2"}, default="l1"
+        Norm giving the length of a connection: ``|dx| + y_star`` (l1) or
+        ``sqrt(dx^2 + y_star^2)`` (l2) between consecutive layers.
+
+    input_shape : tuple of int or None, default=None
+        ``(height, width)`` of image input with ``height * width`` features.
+        Layers are then 2D grids and the network lives in 3D (paper section
+        3.5); input swaps are disabled.
+
+    max_iter : int, default=20000
+        Number of training steps (optimizer updates), not epochs.
+
+    learning_rate : float, default=1e-3
+        Adam's learning rate.
+
+    batch_size : int or None, default=None
+        Samples per step; None (or a size of at least ``n_samples``) trains on
+        the full batch, as the paper does.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights and the mini-batches. The same seed gives
+        bit-identical results on CPU.
+
+    verbose : int, default=0
+        0 is silent; 1 prints the loss, connection cost and lambda 20 times
+        during training; 2 also reports each swap pass.
+
+    device : str or torch.device, default="cpu"
+        Where torch trains the network, for example ``"cuda"``. The fitted
+        model is moved back to the CPU.
+
+    n_threads : int or None, default=1
+        Torch threads used during fit and predict, restored afterwards. One
+        thread is fastest for small networks and lets parallel fits (grid
+        searches with ``n_jobs``) share the cores; None keeps torch's setting.
+"""
+
+_SHARED_ATTRIBUTES = """
+    coefs_ : list of ndarray
+        ``coefs_[i]`` of shape ``(n_i, n_{i+1})``: the weights from neuron
+        layer ``i`` to ``i + 1``; rows and columns in neuron order, the same
+        order as ``coords_``.
+
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` of shape ``(n_{i+1},)``.
+
+    coords_ : list of ndarray
+        ``coords_[i]`` of shape ``(n_i, n_dims)``: position of every neuron of
+        layer ``i`` after the swaps; the last coordinate is the height
+        ``i * y_star``. Row ``j`` of ``coords_[0]`` is feature ``j``.
+
+    modules_ : list of ndarray of int
+        Module of every neuron, per layer. Modules are the communities of the
+        weighted connectivity graph (Clauset-Newman-Moore greedy modularity
+        maximisation in networkx). A neuron is *inactive*, label -1, unless it
+        lies on a path from an input to an output whose every weight has
+        ``|w| > 0.01 * max |w|`` of its weight matrix (thinner lines are
+        invisible in a connectivity plot). Computed on first access.
+
+    modularity_ : float
+        Newman's modularity ``Q`` of those communities on the graph with a
+        node per neuron and an edge per weight, weighted by ``|w|`` (the
+        paper's Table 2 measure). Computed on first access.
+
+    geometry_ : Geometry
+        Slots and slot assignments of every layer.
+
+    module_ : torch.nn.Module
+        The trained network (``skbimt.MLP``, on the CPU).
+
+    n_iter_ : int
+        Training steps run (fewer than ``max_iter`` if training diverged or
+        was interrupted).
+
+    loss_curve_ : ndarray of shape (n_iter_,)
+        Prediction loss at each step (before its update).
+
+    connection_cost_curve_ : ndarray of shape (n_iter_,)
+        Connection cost ``l_w + l_b`` (Eq. 3) at each step.
+
+    swap_counts_ : ndarray of int
+        Number of swaps made at each swap pass.
+
+    n_layers_ : int
+        Number of neuron layers, input and output included.
+
+    n_outputs_ : int
+        Number of output neurons.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+"""
+
+
+def _doc(template):
+    return template.replace("%(parameters)s", _SHARED_PARAMETERS.strip("\n")).replace(
+        "%(attributes)s", _SHARED_ATTRIBUTES.strip("\n")
+    )
+
+
+class BIMTRegressor(RegressorMixin, BaseBIMT):
+    __doc__ = _doc(
+        """Multi-layer perceptron regressor trained with BIMT.
+
+    Brain-Inspired Modular Training (Liu, Gan and Tegmark, Entropy 2024) gives
+    every neuron a position, adds ``lambda * (l_w + l_b)`` to the mean squared
+    error, where each weight costs its length times ``|w|``, and periodically
+    swaps neurons to shorten connections. The trained network becomes sparse
+    and modular enough to read from its connectivity graph.
+
+    The targets are not rescaled: standardise ``y`` (for example with
+    :class:`~sklearn.compose.TransformedTargetRegressor`) when its scale is far
+    from 1, since ``lambda`` is weighed against the squared error.
+
+    Parameters
+    ----------
+%(parameters)s
+
+    Attributes
+    ----------
+%(attributes)s
+
+    See Also
+    --------
+    BIMTClassifier : The classifier counterpart.
+    sklearn.neural_network.MLPRegressor : MLP regressor without BIMT.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbimt import BIMTRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(-1, 1, size=(200, 4))
+    >>> y = np.column_stack([X[:, 1] ** 2 + np.sin(np.pi * X[:, 3]),
+    ...                      (X[:, 0] + X[:, 2]) ** 3])
+    >>> reg = BIMTRegressor(max_iter=2000, random_state=0).fit(X, y)
+    >>> reg.predict(X[:2]).shape
+    (2, 2)
+    >>> len(reg.coords_), reg.coords_[0].shape
+    (4, (4, 2))
+    """
+    )
+
+    _multi_output_y = True
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(20, 20),
+        *,
+        activation="silu",
+        lambda_schedule=PAPER_SCHEDULE,
+        A=2.0,
+        y_star=0.1,
+        k=6,
+        swap_every=200,
+        swap_inputs=True,
+        swap_outputs=True,
+        distance="l1",
+        input_shape=None,
+        max_iter=20000,
+        learning_rate=1e-3,
+        batch_size=None,
+        random_state=None,
+        verbose=0,
+        device="cpu",
+        n_threads=1,
+    ):
+        super().__init__(
+            hidden_layer_sizes,
+            activation=activation,
+            lambda_schedule=lambda_schedule,
+            A=A,
+            y_star=y_star,
+            k=k,
+            swap_every=swap_every,
+            swap_inputs=swap_inputs,
+            swap_outputs=swap_outputs,
+            distance=distance,
+            input_shape=input_shape,
+            max_iter=max_iter,
+            learning_rate=learning_rate,
+            batch_size=batch_size,
+            random_state=random_state,
+            verbose=verbose,
+            device=device,
+            n_threads=n_threads,
+        )
+
+    _loss = "squared_error"
+
+    def _validate_targets(self, y):
+        y = np.asarray(y, dtype=np.float64)
+        self._y_is_1d = y.ndim == 1
+        return y.reshape(-1, 1) if y.ndim == 1 else y
+
+    def _output_labels(self):
+        return [f"y{i}" for i in range(self.n_outputs_)]
+
+    def predict(self, X):
+        """Predict targets.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
+        output = self._forward(X)
+        return output.ravel() if self._y_is_1d else output
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        return tags
+
+
+class BIMTClassifier(ClassifierMixin, BaseBIMT):
+    __doc__ = _doc(
+        """Multi-layer perceptron classifier trained with BIMT.
+
+    Brain-Inspired Modular Training (Liu, Gan and Tegmark, Entropy 2024) gives
+    every neuron a position, adds ``lambda * (l_w + l_b)`` to the
+    cross-entropy, where each weight costs its length times ``|w|``, and
+    periodically swaps neurons to shorten connections. The network has one
+    output neuron per class (two for binary problems, as in the paper's
+    two-moon example) followed by a softmax.
+
+    Parameters
+    ----------
+%(parameters)s
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, in the order of the output neurons.
+
+%(attributes)s
+
+    See Also
+    --------
+    BIMTRegressor : The regressor counterpart.
+    sklearn.neural_network.MLPClassifier : MLP classifier without BIMT.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_moons
+    >>> from skbimt import BIMTClassifier
+    >>> X, y = make_moons(200, noise=0.1, random_state=0)
+    >>> clf = BIMTClassifier(max_iter=2000, random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:3]).shape
+    (3, 2)
+    >>> bool(clf.score(X, y) > 0.9)
+    True
+    """
+    )
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(20, 20),
+        *,
+        activation="silu",
+        lambda_schedule=PAPER_SCHEDULE,
+        A=2.0,
+        y_star=0.1,
+        k=6,
+        swap_every=200,
+        swap_inputs=True,
+        swap_outputs=True,
+        distance="l1",
+        input_shape=None,
+        max_iter=20000,
+        learning_rate=1e-3,
+        batch_size=None,
+        random_state=None,
+        verbose=0,
+        device="cpu",
+        n_threads=1,
+    ):
+        super().__init__(
+            hidden_layer_sizes,
+            activation=activation,
+            lambda_schedule=lambda_schedule,
+            A=A,
+            y_star=y_star,
+            k=k,
+            swap_every=swap_every,
+            swap_inputs=swap_inputs,
+            swap_outputs=swap_outputs,
+            distance=distance,
+            input_shape=input_shape,
+            max_iter=max_iter,
+            learning_rate=learning_rate,
+            batch_size=batch_size,
+            random_state=random_state,
+            verbose=verbose,
+            device=device,
+            n_threads=n_threads,
+        )
+
+    _loss = "cross_entropy"
+
+    def _validate_targets(self, y):
+        check_classification_targets(y)
+        encoder = LabelEncoder()
+        encoded = encoder.fit_transform(y)
+        self.classes_ = encoder.classes_
+        if len(self.classes_) < 2:
+            raise ValueError(
+                "BIMTClassifier needs samples of at least 2 classes in the data, "
+                f"but the data contains only one class: {self.classes_[0]!r}."
+            )
+        return np.eye(len(self.classes_))[encoded]
+
+    def _output_labels(self):
+        return [str(c) for c in self.classes_]
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
+        return self.classes_[np.argmax(self._forward(X), axis=1)]
+
+    def predict_proba(self, X):
+        """Class probabilities, columns in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        return softmax(self._forward(X), axis=1)
+
+    def predict_log_proba(self, X):
+        """Logarithm of the class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        return log_softmax(self._forward(X), axis=1)
