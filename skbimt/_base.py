@@ -52,6 +52,22 @@ def resolve_device(device):
     return resolved
 
 
+def _to_tensor(array, device):
+    """float32 copy of a numpy array on ``device`` (input may be read-only)."""
+    return torch.from_numpy(np.array(array, dtype=np.float32, order="C")).to(device)
+
+
+def _check_float32_range(array, name):
+    """Refuse values that are finite in float64 but overflow torch's float32."""
+    limit = np.finfo(np.float32).max
+    if array.size and np.abs(array).max() > limit:
+        raise ValueError(
+            f"{name} holds values too large for float32 (|value| > {limit:.3g}), "
+            "the precision BIMT trains in; rescale it, for example with "
+            "StandardScaler."
+        )
+
+
 class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
     """Base class of BIMT estimators. Use BIMTRegressor or BIMTClassifier."""
 
@@ -167,6 +183,8 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             y_numeric=self._loss == "squared_error",
         )
         target = self._validate_targets(y)
+        _check_float32_range(X, "X")
+        _check_float32_range(target, "y")
         hidden = self._validated_hidden_sizes()
         layer_sizes = [X.shape[1], *hidden, target.shape[1]]
         input_shape = self._validated_input_shape(X.shape[1])
@@ -190,8 +208,8 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 geometry,
                 activation=self.activation,
                 loss=self._loss,
-                X=torch.as_tensor(X, dtype=torch.float32, device=device),
-                target=torch.as_tensor(target, dtype=torch.float32, device=device),
+                X=_to_tensor(X, device),
+                target=_to_tensor(target, device),
                 lambdas=lambdas,
                 learning_rate=float(self.learning_rate),
                 batch_size=self.batch_size,
@@ -204,7 +222,10 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 verbose=self.verbose,
             )
         flat = flat.cpu()
-        self.module_ = MLP.from_flat(layer_sizes, self.activation, flat)
+        # The exported network is float64 (holding the float32 values reached
+        # in training) so that predictions do not depend on how many rows are
+        # predicted at once, as scikit-learn expects.
+        self.module_ = MLP.from_flat(layer_sizes, self.activation, flat.double())
         self.coefs_ = [w.numpy().astype(np.float64) for w in layout.weights(flat)]
         self.intercepts_ = [b.numpy().astype(np.float64) for b in layout.biases(flat)]
         self.geometry_ = geometry
@@ -251,8 +272,8 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
         with torch_threads(self.n_threads), torch.no_grad():
-            output = self.module_(torch.as_tensor(X, dtype=torch.float32))
-        return output.numpy().astype(np.float64)
+            output = self.module_(torch.tensor(X, dtype=torch.float64))
+        return output.numpy()
 
     # -- interpretation -------------------------------------------------------
 

@@ -115,7 +115,8 @@ _SHARED_ATTRIBUTES = """
         Slots and slot assignments of every layer.
 
     module_ : torch.nn.Module
-        The trained network (``skbimt.MLP``, on the CPU).
+        The trained network (``skbimt.MLP``), in float64 on the CPU: the
+        float32 weights reached in training, used by ``predict``.
 
     n_iter_ : int
         Training steps run (fewer than ``max_iter`` if training diverged or
@@ -380,7 +381,8 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
         -------
         y : ndarray of shape (n_samples,)
         """
-        return self.classes_[np.argmax(self._forward(X), axis=1)]
+        output = self._forward(X)
+        return self.classes_[np.argmax(output, axis=1)]
 
     def predict_proba(self, X):
         """Class probabilities, columns in the order of ``classes_``.

@@ -40,12 +40,14 @@ def lambda_values(schedule, max_iter):
         )
     else:
         values = _phase_values(schedule, max_iter)
-    bad = ~np.isfinite(values) | (values < 0)
+    # lambda multiplies float32 tensors: it must be finite in float32 too.
+    bad = ~np.isfinite(values) | (values < 0) | (values > np.finfo(np.float32).max)
     if bad.any():
         step = int(np.flatnonzero(bad)[0])
         raise ValueError(
             f"lambda_schedule gives lambda={values[step]!r} at step {step}; "
-            "lambda must be a finite number >= 0."
+            "lambda must be a finite number >= 0 (and at most 3.4e38, the "
+            "float32 limit)."
         )
     return values
 

@@ -1,0 +1,160 @@
+import numpy as np
+import pytest
+import torch
+
+from skbimt import BIMTRegressor, Geometry
+from skbimt._cost import weight_cost_numpy
+from skbimt._swap import (
+    neuron_scores,
+    placement_cost,
+    swap_pass,
+    swap_pass_naive,
+    swappable_layers,
+)
+
+
+def random_abs_weights(layer_sizes, rng):
+    # Sparse, heavy-tailed weights like a network under L1 pressure, so that
+    # scores and costs have no ties.
+    weights = []
+    for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+        w = rng.standard_cauchy((n_in, n_out))
+        w[rng.uniform(size=w.shape) < 0.5] *= 1e-3
+        weights.append(np.abs(w))
+    return weights
+
+
+@pytest.mark.parametrize(
+    "layer_sizes, k, swap_inputs, swap_outputs",
+    [
+        ([2, 20, 20, 2], 10, True, True),
+        ([4, 20, 20, 2], 6, True, True),
+        ([5, 7, 3], 2, False, True),
+        ([6, 12, 9, 8, 3], 30, True, False),
+        ([10, 16, 4], 5, False, False),
+    ],
+)
+@pytest.mark.parametrize("norm", ["l1", "l2"])
+def test_fast_search_makes_the_naive_greedy_decisions(
+    layer_sizes, k, swap_inputs, swap_outputs, norm
+):
+    rng = np.random.RandomState(sum(layer_sizes) + k)
+    fast = Geometry.stacked(layer_sizes, width=2.0, spacing=0.1, norm=norm)
+    naive = Geometry.stacked(layer_sizes, width=2.0, spacing=0.1, norm=norm)
+    layers = swappable_layers(fast, swap_inputs, swap_outputs)
+    total_swaps = 0
+    for _ in range(4):  # several passes, each starting where the last ended
+        weights = random_abs_weights(layer_sizes, rng)
+        n_fast = swap_pass(fast, weights, k, layers)
+        n_naive = swap_pass_naive(naive, weights, k, layers)
+        assert n_fast == n_naive
+        total_swaps += n_fast
+        for a, b in zip(fast.get_state(), naive.get_state(), strict=True):
+            np.testing.assert_array_equal(a, b)
+    assert total_swaps > 0  # the comparison exercised real swaps
+    if not swap_inputs:
+        np.testing.assert_array_equal(fast.layers[0].assignment, np.arange(layer_sizes[0]))
+    if not swap_outputs:
+        np.testing.assert_array_equal(
+            fast.layers[-1].assignment, np.arange(layer_sizes[-1])
+        )
+
+
+def test_swap_pass_never_increases_the_weight_cost():
+    rng = np.random.RandomState(0)
+    geometry = Geometry.stacked([6, 15, 15, 4], width=2.0, spacing=0.1)
+    weights = random_abs_weights([6, 15, 15, 4], rng)
+    before = weight_cost_numpy(geometry, weights)
+    assert swap_pass(geometry, weights, 5, swappable_layers(geometry)) > 0
+    assert weight_cost_numpy(geometry, weights) < before
+
+
+def test_placement_cost_is_the_wiring_cost_of_one_neuron():
+    rng = np.random.RandomState(1)
+    geometry = Geometry.stacked([3, 5, 4], width=2.0, spacing=0.1)
+    geometry.swap(0, 0, 2)
+    weights = random_abs_weights([3, 5, 4], rng)
+    cost = placement_cost(geometry, weights, 1)
+    # Neuron 2 of the hidden layer at its own slot: sum of d|w| of its weights.
+    own = geometry.layers[1].assignment[2]
+    direct = (geometry.distance(0)[:, 2] * weights[0][:, 2]).sum() + (
+        geometry.distance(1)[2, :] * weights[1][2, :]
+    ).sum()
+    assert cost[2, own] == pytest.approx(direct)
+
+
+def test_scores_are_eq_5():
+    rng = np.random.RandomState(2)
+    geometry = Geometry.stacked([3, 5, 4], width=2.0, spacing=0.1)
+    weights = random_abs_weights([3, 5, 4], rng)
+    np.testing.assert_allclose(
+        neuron_scores(geometry, weights, 1),
+        weights[0].sum(axis=0) + weights[1].sum(axis=1),
+    )
+    np.testing.assert_allclose(neuron_scores(geometry, weights, 0), weights[0].sum(1))
+
+
+def slot_ordered_network(estimator):
+    """The fitted network with every layer's neurons sorted by slot."""
+    occupants = [layer.occupants() for layer in estimator.geometry_.layers]
+    coefs = [
+        w[np.ix_(occupants[i], occupants[i + 1])]
+        for i, w in enumerate(estimator.coefs_)
+    ]
+    intercepts = [b[occupants[i + 1]] for i, b in enumerate(estimator.intercepts_)]
+    return coefs, intercepts, occupants
+
+
+def test_swaps_never_change_the_function():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, (300, 4))
+    y = np.column_stack([X[:, 1] ** 2, X[:, 0] * X[:, 2]])
+    reg = BIMTRegressor(max_iter=1500, swap_every=100, k=6, random_state=0).fit(X, y)
+    assert reg.swap_counts_.sum() > 0
+    assert any(
+        not np.array_equal(layer.assignment, np.arange(layer.n_neurons))
+        for layer in reg.geometry_.layers
+    )
+    # The network as drawn (neurons in slot order, inputs and outputs moved
+    # too) computes what the estimator predicts, once the permutation of the
+    # inputs and outputs is undone.
+    coefs, intercepts, occupants = slot_ordered_network(reg)
+    h = X[:, occupants[0]]
+    for i, (w, b) in enumerate(zip(coefs, intercepts, strict=True)):
+        h = h @ w + b
+        if i < len(coefs) - 1:
+            h = h * (1 / (1 + np.exp(-h)))
+    expected = np.empty_like(h)
+    expected[:, occupants[-1]] = h
+    np.testing.assert_allclose(reg.predict(X), expected, rtol=1e-10, atol=1e-12)
+
+    # An extra swap pass moves neurons but leaves predictions untouched.
+    before = reg.predict(X)
+    weights = [np.abs(w) for w in reg.coefs_]
+    geometry = reg.geometry_
+    scrambled = [rng.permutation(layer.n_neurons) for layer in geometry.layers]
+    geometry.set_state(scrambled)
+    assert swap_pass(geometry, weights, 6, swappable_layers(geometry)) > 0
+    np.testing.assert_array_equal(reg.predict(X), before)
+
+
+def test_connection_cost_matches_direct_sum():
+    from skbimt import connection_cost
+    from skbimt._cost import distances_as_tensors
+
+    rng = np.random.RandomState(3)
+    geometry = Geometry.stacked([3, 5, 4], width=2.0, spacing=0.25)
+    geometry.swap(1, 0, 4)
+    weights = [torch.tensor(rng.randn(3, 5)), torch.tensor(rng.randn(5, 4))]
+    biases = [torch.tensor(rng.randn(5)), torch.tensor(rng.randn(4))]
+    distances = distances_as_tensors(geometry, dtype=torch.float64)
+    value = connection_cost(weights, biases, distances, 0.25).item()
+    positions = geometry.positions()
+    direct = 0.0
+    for c, w in enumerate(weights):
+        for j in range(w.shape[0]):
+            for m in range(w.shape[1]):
+                d = np.abs(positions[c][j] - positions[c + 1][m]).sum()
+                direct += d * abs(w[j, m].item())
+    direct += 0.25 * sum(b.abs().sum().item() for b in biases)
+    assert value == pytest.approx(direct, rel=1e-12)
