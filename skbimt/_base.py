@@ -57,6 +57,20 @@ def _to_tensor(array, device):
     return torch.from_numpy(np.array(array, dtype=np.float32, order="C")).to(device)
 
 
+def _snapshot_record(step, layout, geometry, values, assignments):
+    saved = geometry.get_state()
+    geometry.set_state(assignments)
+    coords = geometry.positions()
+    geometry.set_state(saved)
+    values = values.double()
+    return {
+        "step": step,
+        "coefs": [w.numpy().copy() for w in layout.weights(values)],
+        "intercepts": [b.numpy().copy() for b in layout.biases(values)],
+        "coords": coords,
+    }
+
+
 def _check_float32_range(array, name):
     """Refuse values that are finite in float64 but overflow torch's float32."""
     limit = np.finfo(np.float32).max
@@ -97,6 +111,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         "verbose": ["verbose"],
         "device": [str, torch.device],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+        "snapshot_every": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     @abstractmethod
@@ -121,6 +136,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         verbose=0,
         device="cpu",
         n_threads=1,
+        snapshot_every=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -140,6 +156,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self.verbose = verbose
         self.device = device
         self.n_threads = n_threads
+        self.snapshot_every = snapshot_every
 
     # -- hooks for the subclasses -------------------------------------------
 
@@ -220,14 +237,18 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 ),
                 rng=rng,
                 verbose=self.verbose,
+                snapshot_every=self.snapshot_every,
             )
-        flat = flat.cpu()
-        # The exported network is float64 (holding the float32 values reached
-        # in training) so that predictions do not depend on how many rows are
-        # predicted at once, as scikit-learn expects.
-        self.module_ = MLP.from_flat(layer_sizes, self.activation, flat.double())
-        self.coefs_ = [w.numpy().astype(np.float64) for w in layout.weights(flat)]
-        self.intercepts_ = [b.numpy().astype(np.float64) for b in layout.biases(flat)]
+        flat = flat.cpu().double()
+        self._set_parameters(
+            [w.numpy().copy() for w in layout.weights(flat)],
+            [b.numpy().copy() for b in layout.biases(flat)],
+        )
+        if self.snapshot_every:
+            self.snapshots_ = [
+                _snapshot_record(step, layout, geometry, values, assignments)
+                for step, values, assignments in log.snapshots
+            ]
         self.geometry_ = geometry
         self.coords_ = geometry.positions()
         self.n_iter_ = log.n_iter
@@ -236,8 +257,24 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self.swap_counts_ = np.asarray(log.n_swaps, dtype=int)
         self.n_layers_ = len(layer_sizes)
         self.n_outputs_ = target.shape[1]
-        self._interpretation = None
         return self
+
+    def _set_parameters(self, coefs, intercepts):
+        """Install weights and biases: ``coefs_``, ``intercepts_``, ``module_``.
+
+        Prediction, modules and plots all read these; cached interpretation
+        is dropped. Used by fit, pruning and ablation (on copies).
+        """
+        self.coefs_ = [np.asarray(w, dtype=np.float64) for w in coefs]
+        self.intercepts_ = [np.asarray(b, dtype=np.float64) for b in intercepts]
+        sizes = [self.coefs_[0].shape[0]] + [w.shape[1] for w in self.coefs_]
+        # The exported network is float64 (holding the float32 values reached
+        # in training) so that predictions do not depend on how many rows are
+        # predicted at once, as scikit-learn expects.
+        self.module_ = MLP.from_parameters(
+            sizes, self.activation, self.coefs_, self.intercepts_
+        )
+        self._interpretation = None
 
     _multi_output_y = False
 

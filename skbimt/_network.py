@@ -131,11 +131,31 @@ class MLP(nn.Module):
     def from_flat(cls, layer_sizes, activation, flat):
         """Build a network holding a copy of the flat parameters ``flat``."""
         layout = FlatLayout(layer_sizes)
-        module = cls(layer_sizes, activation).to(device=flat.device, dtype=flat.dtype)
+        return cls.from_parameters(
+            layer_sizes, activation, layout.weights(flat), layout.biases(flat)
+        )
+
+    @classmethod
+    def from_parameters(cls, layer_sizes, activation, weights, biases):
+        """Build a network holding copies of the given weights and biases.
+
+        Parameters
+        ----------
+        layer_sizes : sequence of int
+        activation : str
+        weights, biases : lists of array-like or torch.Tensor
+            ``weights[i]`` of shape ``(n_i, n_{i+1})``; the module takes the
+            dtype and device of ``weights[0]`` (float64 for numpy input).
+        """
+        weights = [torch.as_tensor(w) for w in weights]
+        biases = [torch.as_tensor(b) for b in biases]
+        module = cls(layer_sizes, activation).to(
+            device=weights[0].device, dtype=weights[0].dtype
+        )
         with torch.no_grad():
-            for param, value in zip(module.weights, layout.weights(flat)):
+            for param, value in zip(module.weights, weights, strict=True):
                 param.copy_(value)
-            for param, value in zip(module.biases, layout.biases(flat)):
+            for param, value in zip(module.biases, biases, strict=True):
                 param.copy_(value)
         return module
 

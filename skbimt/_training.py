@@ -42,6 +42,9 @@ class TrainingLog:
     n_swaps : list of int
         Swaps made at each swap pass.
     stop_reason : {"max_iter", "diverged", "interrupted"}
+    snapshots : list of tuple
+        ``(step, flat parameters on CPU, slot assignments)`` recorded every
+        ``snapshot_every`` steps, the start and the end included.
     """
 
     n_iter: int = 0
@@ -49,6 +52,7 @@ class TrainingLog:
     cost_curve: np.ndarray = None
     n_swaps: list = field(default_factory=list)
     stop_reason: str = "max_iter"
+    snapshots: list = field(default_factory=list)
 
 
 def flat_lengths(layout, geometry, out):
@@ -84,6 +88,7 @@ def train(
     swap_layers,
     rng,
     verbose=0,
+    snapshot_every=None,
 ):
     """Train the flat parameters ``flat`` in place with BIMT.
 
@@ -115,6 +120,8 @@ def train(
         Draws the mini-batches.
     verbose : int, default=0
         Print progress when >= 1, swaps too when >= 2.
+    snapshot_every : int or None, default=None
+        Record parameters and positions every this many steps.
 
     Returns
     -------
@@ -135,6 +142,13 @@ def train(
     batches = _batch_indices(n_samples, batch_size, rng, flat.device)
     report_every = max(1, max_iter // 20)
 
+    def snapshot(at_step):
+        log.snapshots.append(
+            (at_step, flat.detach().to("cpu", copy=True), geometry.get_state())
+        )
+
+    if snapshot_every:
+        snapshot(0)
     step = 0
     try:
         for step in range(max_iter):
@@ -166,6 +180,8 @@ def train(
                     break
                 fallback.copy_(flat)
                 log.n_iter = step + 1
+            if snapshot_every and (step + 1) % snapshot_every == 0:
+                snapshot(step + 1)
             if verbose and ((step + 1) % report_every == 0 or step + 1 == max_iter):
                 print(
                     f"[BIMT] step {step + 1}/{max_iter}  "
@@ -186,6 +202,10 @@ def train(
             stacklevel=3,
         )
 
+    if snapshot_every:
+        # Keep only snapshots of kept steps, and end on the final weights.
+        log.snapshots = [s for s in log.snapshots if s[0] < log.n_iter]
+        snapshot(log.n_iter)
     log.loss_curve = (
         loss_history[: log.n_iter].cpu().numpy().astype(np.float64)
         * backprop.loss_scale
