@@ -92,6 +92,10 @@ class ReferenceBIMT(nn.Module):
         # identity[i][p]: which original neuron of layer i sits at position p
         # (bookkeeping for the benchmarks; the notebooks do not track it).
         self.identity = [np.arange(n) for n in self.layer_sizes]
+        # Optimizer whose moments swap() permutes along with the weights. The
+        # notebooks do not (None, the default); set it to check that the
+        # quirk is what separates their results from skbimt's.
+        self.optimizer = None
 
     @property
     def n_layers(self):
@@ -130,6 +134,22 @@ class ReferenceBIMT(nn.Module):
 
     # -- swaps ----------------------------------------------------------------
 
+    def _swap_rows_of(self, param, j, m):
+        self._swap_rows(param, j, m)
+        for buffer in self._moments(param):
+            self._swap_rows(buffer, j, m)
+
+    def _swap_columns_of(self, param, j, m):
+        self._swap_columns(param, j, m)
+        for buffer in self._moments(param):
+            self._swap_columns(buffer, j, m)
+
+    def _moments(self, param):
+        if self.optimizer is None:
+            return []
+        state = self.optimizer.state.get(param, {})
+        return [state[name] for name in ("exp_avg", "exp_avg_sq") if name in state]
+
     @staticmethod
     def _swap_rows(tensor, j, m):
         row = tensor[j].clone()
@@ -147,10 +167,10 @@ class ReferenceBIMT(nn.Module):
         last = self.n_layers - 1
         with torch.no_grad():
             if layer > 0:  # incoming weights (rows) and biases
-                self._swap_rows(self.linears[layer - 1].weight, j, m)
-                self._swap_rows(self.linears[layer - 1].bias, j, m)
+                self._swap_rows_of(self.linears[layer - 1].weight, j, m)
+                self._swap_rows_of(self.linears[layer - 1].bias, j, m)
             if layer < last:  # outgoing weights (columns)
-                self._swap_columns(self.linears[layer].weight, j, m)
+                self._swap_columns_of(self.linears[layer].weight, j, m)
             if layer == 0:
                 self._swap_rows(self.in_perm, j, m)
             if layer == last:
@@ -257,7 +277,8 @@ def paper_lambdas(max_iter, schedule=((1e-3, 0.25), (1e-2, 0.5), (1e-3, 0.25))):
 
 
 def train_reference(model, X, y, *, loss, lambdas, learning_rate=1e-3,
-                    swap_every=200, k=6, allowed_layers=None):
+                    swap_every=200, k=6, allowed_layers=None,
+                    permute_moments=False):
     """The notebooks' training loop: autograd loss + lambda * cost, Adam, swaps.
 
     Parameters
@@ -273,6 +294,9 @@ def train_reference(model, X, y, *, loss, lambdas, learning_rate=1e-3,
     k : int
     allowed_layers : collection of int or None
         Layers whose swaps are applied (all by default).
+    permute_moments : bool, default=False
+        Move Adam's moments with the swapped weights (skbimt's behaviour);
+        the notebooks leave them in place.
 
     Returns
     -------
@@ -281,6 +305,7 @@ def train_reference(model, X, y, *, loss, lambdas, learning_rate=1e-3,
     """
     loss_fn = nn.MSELoss() if loss == "mse" else nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    model.optimizer = optimizer if permute_moments else None
     n_swaps = 0
     lambda_list = list(map(float, lambdas))
     for step, lam in enumerate(lambda_list):

@@ -213,12 +213,12 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=None,
                         help="steps per run (default 2000; 400 with --quick)")
     parser.add_argument("--rounds", type=int, default=None,
-                        help="interleaved rounds (default 7; 3 with --quick)")
+                        help="interleaved rounds (default 5; 3 with --quick)")
     add_thread_arguments(parser)
     args = parser.parse_args(argv)
     set_single_thread(blas_threads_argument(args.blas_threads))
     n_steps = args.steps or (400 if args.quick else 2000)
-    rounds = args.rounds or (3 if args.quick else 7)
+    rounds = args.rounds or (3 if args.quick else 5)
     print_header("bench_step: per-step training time, skbimt vs torch baselines")
     results = {}
     results["4-20-20-2"] = bench_config("symbolic", *symbolic_data(), n_steps, rounds)

@@ -196,7 +196,8 @@ def modules_and_modularity(coefs, threshold=DEFAULT_THRESHOLD, method="greedy",
     return modules, modularity
 
 
-def to_networkx(estimator, threshold=DEFAULT_THRESHOLD):
+def to_networkx(estimator, threshold=DEFAULT_THRESHOLD, method="greedy",
+                random_state=None):
     """Connectivity graph of a fitted BIMT estimator.
 
     Parameters
@@ -204,18 +205,32 @@ def to_networkx(estimator, threshold=DEFAULT_THRESHOLD):
     estimator : BIMTRegressor or BIMTClassifier
         Fitted.
     threshold : float, default=1e-2
-        Relative threshold deciding which neurons are marked ``active``.
+        Relative threshold deciding which neurons are ``active``.
+    method : {"greedy", "louvain"}, default="greedy"
+        Community detection method for the ``module`` node attribute.
+    random_state : int or None, default=None
+        Seed for Louvain.
 
     Returns
     -------
     graph : networkx.Graph
-        See :func:`connectivity_graph`; nodes also carry ``module``.
+        See :func:`connectivity_graph`; nodes also carry ``module`` (-1 for
+        inactive neurons) and ``graph.graph["modularity"]`` holds Newman's Q.
+        With the default arguments these are ``estimator.modules_`` and
+        ``estimator.modularity_``.
     """
     check_is_fitted(estimator)
     graph = connectivity_graph(
         estimator.coefs_, estimator.coords_, estimator.neuron_labels(), threshold
     )
-    for layer, labels in enumerate(estimator.modules_):
+    if (threshold, method) == (DEFAULT_THRESHOLD, "greedy"):
+        modules, modularity = estimator.modules_, estimator.modularity_
+    else:
+        modules, modularity = modules_and_modularity(
+            estimator.coefs_, threshold, method, random_state
+        )
+    for layer, labels in enumerate(modules):
         for neuron, module in enumerate(labels):
             graph.nodes[(layer, neuron)]["module"] = int(module)
+    graph.graph["modularity"] = modularity
     return graph
