@@ -87,13 +87,23 @@ class NeuronLayer:
         Label used in plots and graphs.
     swappable : bool, default=True
         Whether the swap search may move neurons of this layer.
+    swap_groups : array-like of int of shape (n_neurons,), default=None
+        Group of every slot: a neuron may only move to a slot of its own
+        group (for example the neurons of one attention head). None puts all
+        slots in one group.
     """
 
-    def __init__(self, slots, name, swappable=True):
+    def __init__(self, slots, name, swappable=True, swap_groups=None):
         self.slots = np.asarray(slots, dtype=np.float64)
         self.name = name
         self.swappable = swappable
         self.assignment = np.arange(len(self.slots))
+        self.swap_groups = None if swap_groups is None else np.asarray(swap_groups)
+        if self.swap_groups is not None and self.swap_groups.shape != (len(self.slots),):
+            raise ValueError(
+                f"swap_groups of layer {name!r} needs one group per slot "
+                f"({len(self.slots)}), got shape {self.swap_groups.shape}."
+            )
 
     @property
     def n_neurons(self):
@@ -125,9 +135,15 @@ class Geometry:
         Vector norm used for connection lengths.
     bias_distance : float, default=1.0
         Length charged for every bias (``y_star`` in the paper, Eq. 3).
+    ties : list of list of int, default=None
+        Groups of layers that share one permutation: a swap in one moves the
+        same neurons in all of them (the two token embeddings of an input, the
+        residual stream of a transformer). Tied layers need the same number of
+        neurons, and no weight matrix may join two layers of one tie.
     """
 
-    def __init__(self, layers, connections, norm="l1", bias_distance=1.0):
+    def __init__(self, layers, connections, norm="l1", bias_distance=1.0,
+                 ties=None):
         if norm not in DISTANCE_NORMS:
             raise ValueError(f"norm must be one of {DISTANCE_NORMS}, got {norm!r}.")
         dims = {layer.slots.shape[1] for layer in layers}
@@ -143,6 +159,28 @@ class Geometry:
             pairwise_distance(self.layers[pre].slots, self.layers[post].slots, norm)
             for pre, post in self.connections
         ]
+        self._tie_of = {i: (i,) for i in range(len(self.layers))}
+        for tie in ties or []:
+            self._tie(tuple(tie))
+
+    def _tie(self, members):
+        sizes = {self.layers[i].n_neurons for i in members}
+        if len(sizes) != 1:
+            raise ValueError(f"Tied layers {members} have different sizes {sorted(sizes)}.")
+        for pre, post in self.connections:
+            if pre in members and post in members:
+                raise ValueError(
+                    f"Layers {pre} and {post} are tied and joined by a weight "
+                    "matrix; a swap would move both ends of its weights."
+                )
+        shared = self.layers[members[0]].assignment
+        for i in members:
+            self.layers[i].assignment = shared
+            self._tie_of[i] = members
+
+    def tied_with(self, layer):
+        """Layers sharing ``layer``'s permutation, itself included."""
+        return self._tie_of[layer]
 
     @classmethod
     def stacked(
@@ -230,7 +268,7 @@ class Geometry:
         return [layer.positions for layer in self.layers]
 
     def swap(self, layer, neuron_a, neuron_b):
-        """Exchange the slots of two neurons of one layer."""
+        """Exchange the slots of two neurons of one layer (and of its ties)."""
         assignment = self.layers[layer].assignment
         assignment[[neuron_a, neuron_b]] = assignment[[neuron_b, neuron_a]]
 
@@ -241,7 +279,8 @@ class Geometry:
     def set_state(self, assignments):
         """Restore assignments saved by :meth:`get_state`."""
         for layer, assignment in zip(self.layers, assignments, strict=True):
-            layer.assignment = np.array(assignment, dtype=np.intp)
+            # In place: tied layers keep sharing one array.
+            layer.assignment[:] = assignment
 
 
 def pairwise_distance(points_a, points_b, norm="l1"):

@@ -292,8 +292,8 @@ def _frame_axes(ax, coords):
         ax.set_ylim(low[1] - pad[1], high[1] + pad[1])
         ax.set_zlim(low[2] - 2 * pad[2], high[2] + 2 * pad[2])
         # Upright like the paper's Figure 8: inputs at the bottom, a tall box.
-        ax.set_box_aspect((1, 1, 1.3))
-        ax.view_init(elev=12, azim=-60)
+        ax.set_box_aspect((1, 1, 1.3), zoom=1.2)
+        ax.view_init(elev=15, azim=-60)
     else:
         ax.set_xlim(low[0] - pad[0], high[0] + pad[0])
         ax.set_ylim(low[1] - 2 * pad[1], high[1] + 2 * pad[1])

@@ -21,6 +21,8 @@ from ._cost import weight_cost_numpy
 def neuron_scores(geometry, abs_weights, layer):
     """Importance score of every neuron of a layer (paper, Eq. 5).
 
+    For tied layers, the scores of all layers of the tie are summed.
+
     Parameters
     ----------
     geometry : Geometry
@@ -33,11 +35,12 @@ def neuron_scores(geometry, abs_weights, layer):
     -------
     scores : ndarray of shape (n_neurons,)
     """
+    members = geometry.tied_with(layer)
     scores = np.zeros(geometry.layers[layer].n_neurons)
     for (pre, post), weight in zip(geometry.connections, abs_weights, strict=True):
-        if pre == layer:
+        if pre in members:
             scores += weight.sum(axis=1)
-        if post == layer:
+        if post in members:
             scores += weight.sum(axis=0)
     return scores
 
@@ -58,17 +61,19 @@ def placement_cost(geometry, abs_weights, layer):
     cost : ndarray of shape (n_neurons, n_slots)
         ``cost[j, p]``: summed ``d * |w|`` of the weights touching neuron ``j``
         if it sat in slot ``p``, all other neurons staying where they are.
+        For tied layers, summed over the layers of the tie.
     """
+    members = geometry.tied_with(layer)
     n_neurons = geometry.layers[layer].n_neurons
     cost = np.zeros((n_neurons, n_neurons))
     for connection, ((pre, post), weight) in enumerate(
         zip(geometry.connections, abs_weights, strict=True)
     ):
         slot_distance = geometry.slot_distance(connection)
-        if post == layer:
+        if post in members:
             pre_assignment = geometry.layers[pre].assignment
             cost += weight.T @ slot_distance[pre_assignment, :]
-        if pre == layer:
+        if pre in members:
             post_assignment = geometry.layers[post].assignment
             cost += weight @ slot_distance[:, post_assignment].T
     return cost
@@ -99,6 +104,7 @@ def swap_layer(geometry, abs_weights, layer, k):
     assignment = geometry.layers[layer].assignment
     occupant = geometry.layers[layer].occupants()
     slots = np.arange(len(assignment))
+    groups = geometry.layers[layer].swap_groups
     n_swaps = 0
     for neuron in candidates:
         own_slot = assignment[neuron]
@@ -110,6 +116,8 @@ def swap_layer(geometry, abs_weights, layer, k):
             - cost[occupant, slots]
         )
         change[own_slot] = 0.0
+        if groups is not None:
+            change[groups != groups[own_slot]] = 0.0
         best_slot = int(np.argmin(change))
         if change[best_slot] < 0:
             other = occupant[best_slot]
@@ -131,15 +139,23 @@ def swappable_layers(geometry, swap_inputs=True, swap_outputs=True):
     Returns
     -------
     layers : list of int
+        For tied layers, only the first of the tie (a swap there moves all).
     """
     last = len(geometry.layers) - 1
+
+    def allowed(i):
+        layer = geometry.layers[i]
+        return (
+            layer.swappable
+            and layer.n_neurons > 1
+            and (swap_inputs or i != 0)
+            and (swap_outputs or i != last)
+        )
+
     return [
         i
-        for i, layer in enumerate(geometry.layers)
-        if layer.swappable
-        and layer.n_neurons > 1
-        and (swap_inputs or i != 0)
-        and (swap_outputs or i != last)
+        for i in range(len(geometry.layers))
+        if geometry.tied_with(i)[0] == i and all(map(allowed, geometry.tied_with(i)))
     ]
 
 
@@ -178,10 +194,13 @@ def swap_pass_naive(geometry, abs_weights, k, layers):
         scores = neuron_scores(geometry, abs_weights, layer)
         candidates = np.argsort(-scores, kind="stable")[:k]
         assignment = geometry.layers[layer].assignment
+        groups = geometry.layers[layer].swap_groups
         for neuron in candidates:
             current = weight_cost_numpy(geometry, abs_weights)
             best_cost, best_other = current, None
             for slot in range(len(assignment)):
+                if groups is not None and groups[slot] != groups[assignment[neuron]]:
+                    continue
                 other = int(np.flatnonzero(assignment == slot)[0])
                 if other == neuron:
                     continue

@@ -158,3 +158,64 @@ def test_connection_cost_matches_direct_sum():
                 direct += d * abs(w[j, m].item())
     direct += 0.25 * sum(b.abs().sum().item() for b in biases)
     assert value == pytest.approx(direct, rel=1e-12)
+
+
+def two_token_geometry(norm="l1", groups=None):
+    """Two embeddings tied on one input line, as for token inputs."""
+    from skbimt import NeuronLayer
+    from skbimt._geometry import line_slots
+
+    def line(n, height, **kwargs):
+        return np.column_stack([line_slots(n, 2.0)[:, 0], np.full(n, height)])
+
+    layers = [
+        NeuronLayer(line(5, 0.0), "token_a"),
+        NeuronLayer(line(5, 0.0), "token_b"),
+        NeuronLayer(line(6, 0.5), "hidden", swap_groups=groups),
+        NeuronLayer(line(3, 1.0), "output"),
+    ]
+    return Geometry(layers, [(0, 2), (1, 2), (2, 3)], norm=norm, ties=[[0, 1]])
+
+
+@pytest.mark.parametrize("norm", ["l1", "l2"])
+def test_tied_layers_and_swap_groups_match_the_naive_search(norm):
+    rng = np.random.RandomState(5)
+    groups = [0, 0, 0, 1, 1, 1]
+    fast, naive = two_token_geometry(norm, groups), two_token_geometry(norm, groups)
+    layers = swappable_layers(fast)
+    assert layers == [0, 2, 3]  # the tie is searched once, from its first layer
+    total = 0
+    for _ in range(4):
+        weights = random_abs_weights([5, 6, 3], rng)
+        weights.insert(1, random_abs_weights([5, 6], rng)[0])
+        total += swap_pass(fast, weights, 4, layers)
+        swap_pass_naive(naive, weights, 4, layers)
+        for a, b in zip(fast.get_state(), naive.get_state(), strict=True):
+            np.testing.assert_array_equal(a, b)
+    assert total > 0
+    # Tied layers moved together, and hidden neurons stayed in their group.
+    np.testing.assert_array_equal(fast.layers[0].assignment, fast.layers[1].assignment)
+    hidden = fast.layers[2].assignment
+    assert set(hidden[:3]) == {0, 1, 2} and set(hidden[3:]) == {3, 4, 5}
+
+
+def test_ties_are_validated():
+    from skbimt import NeuronLayer
+
+    layers = [NeuronLayer(np.zeros((3, 2)), "a"), NeuronLayer(np.ones((4, 2)), "b")]
+    with pytest.raises(ValueError, match="different sizes"):
+        Geometry(layers, [], ties=[[0, 1]])
+    layers = [NeuronLayer(np.zeros((3, 2)), "a"), NeuronLayer(np.ones((3, 2)), "b")]
+    with pytest.raises(ValueError, match="joined by a weight matrix"):
+        Geometry(layers, [(0, 1)], ties=[[0, 1]])
+    with pytest.raises(ValueError, match="one group per slot"):
+        NeuronLayer(np.zeros((3, 2)), "a", swap_groups=[0, 1])
+
+
+def test_set_state_keeps_ties():
+    geometry = two_token_geometry()
+    geometry.set_state([np.arange(5)[::-1], np.arange(5)[::-1], np.arange(6),
+                        np.arange(3)])
+    geometry.swap(0, 0, 1)
+    np.testing.assert_array_equal(geometry.layers[0].assignment,
+                                  geometry.layers[1].assignment)

@@ -1,0 +1,508 @@
+"""Pruning of fitted BIMT networks and feature selection from their wiring.
+
+BIMT leaves most parameters of a network close to zero. This module removes
+them (:func:`prune`), measures what that costs (:func:`pruning_frontier`, the
+paper's Appendix A) and selects the input features that the pruned network
+still uses (:class:`BIMTPruner`).
+"""
+
+import copy
+import warnings
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    MetaEstimatorMixin,
+    _fit_context,
+    clone,
+    is_classifier,
+)
+from sklearn.exceptions import NotFittedError
+from sklearn.feature_selection import SelectorMixin
+from sklearn.metrics import get_scorer, get_scorer_names, log_loss, mean_squared_error
+from sklearn.utils import check_consistent_length
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._base import BaseBIMT
+from ._graph import DEFAULT_THRESHOLD, active_neuron_masks
+
+
+def _check_fitted_bimt(estimator, caller):
+    """Refuse anything but a fitted BIMTRegressor or BIMTClassifier."""
+    if not isinstance(estimator, BaseBIMT):
+        raise TypeError(
+            f"{caller} works on a fitted BIMTRegressor or BIMTClassifier, got "
+            f"an object of type {type(estimator).__name__}."
+        )
+    check_is_fitted(
+        estimator,
+        msg=(
+            f"{caller} needs a fitted estimator, but this %(name)s is not "
+            "fitted yet; call its fit(X, y) first."
+        ),
+    )
+
+
+def _flat_magnitudes(coefs, intercepts):
+    """``|value|`` of every parameter, layer by layer: weights, then biases."""
+    return np.concatenate(
+        [
+            part
+            for weight, bias in zip(coefs, intercepts, strict=True)
+            for part in (np.abs(weight).ravel(), np.abs(bias).ravel())
+        ]
+    )
+
+
+def _unflatten_mask(mask, coefs, intercepts):
+    """Split a flat boolean mask back into per-layer weight and bias masks."""
+    weight_masks, bias_masks = [], []
+    offset = 0
+    for weight, bias in zip(coefs, intercepts, strict=True):
+        weight_masks.append(mask[offset : offset + weight.size].reshape(weight.shape))
+        offset += weight.size
+        bias_masks.append(mask[offset : offset + bias.size])
+        offset += bias.size
+    return weight_masks, bias_masks
+
+
+def _largest_masks(coefs, intercepts, order, n_keep):
+    """Masks keeping the ``n_keep`` parameters that come first in ``order``."""
+    keep = np.zeros(order.size, dtype=bool)
+    keep[order[:n_keep]] = True
+    return _unflatten_mask(keep, coefs, intercepts)
+
+
+def _magnitude_order(coefs, intercepts):
+    """Flat indices of the parameters, largest ``|value|`` first.
+
+    The sort is stable, so ties keep the layout order and every ``n_keep``
+    keeps exactly ``n_keep`` parameters.
+    """
+    return np.argsort(-_flat_magnitudes(coefs, intercepts), kind="stable")
+
+
+def _threshold_masks(coefs, intercepts, threshold, relative):
+    """Masks of the parameters whose ``|value|`` exceeds the threshold."""
+    weight_masks, bias_masks = [], []
+    for weight, bias in zip(coefs, intercepts, strict=True):
+        scale = np.abs(weight).max() if relative and weight.size else 1.0
+        cut = threshold * scale
+        weight_masks.append(np.abs(weight) > cut)
+        bias_masks.append(np.abs(bias) > cut)
+    return weight_masks, bias_masks
+
+
+def _apply_masks(coefs, intercepts, weight_masks, bias_masks):
+    return (
+        [np.where(m, w, 0.0) for w, m in zip(coefs, weight_masks, strict=True)],
+        [np.where(m, b, 0.0) for b, m in zip(intercepts, bias_masks, strict=True)],
+    )
+
+
+@validate_params(
+    {
+        "estimator": "no_validation",
+        "threshold": [Interval(Real, 0, None, closed="left"), None],
+        "n_keep": [Interval(Integral, 0, None, closed="left"), None],
+        "relative": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def prune(estimator, threshold=None, *, n_keep=None, relative=True):
+    """Copy of a fitted BIMT estimator with its smallest parameters set to zero.
+
+    Give exactly one of ``threshold`` and ``n_keep``. The estimator passed in
+    is left untouched; the copy predicts with the pruned network, and its
+    ``modules_`` and ``modularity_`` are recomputed from the pruned weights.
+
+    Parameters
+    ----------
+    estimator : BIMTRegressor or BIMTClassifier
+        A fitted estimator.
+
+    threshold : float or None, default=None
+        Set to zero every weight and bias whose ``|value|`` is at most this.
+        With ``relative=True`` (the default) the cut is ``threshold`` times the
+        largest ``|w|`` of each weight matrix; the biases of a layer are cut
+        against the largest weight of the matrix feeding that layer. The kept
+        weights are then exactly the *active* weights that ``modules_``, the
+        connectivity plots and :class:`BIMTPruner` use: ``threshold=0.01``
+        removes the lines too thin to see in :func:`~skbimt.plot_network`.
+        Relative thresholds must be below 1, since ``threshold=1`` would remove
+        every weight.
+
+    n_keep : int or None, default=None
+        Keep the ``n_keep`` parameters of largest ``|value|``, weights and
+        biases ranked together across all layers, and set the others to zero
+        (the paper's Appendix A). Ties are broken by position in the network,
+        so exactly ``n_keep`` parameters are kept (fewer of them are non-zero
+        only if the network already holds exact zeros).
+
+    relative : bool, default=True
+        Whether ``threshold`` is relative to the largest ``|w|`` of each weight
+        matrix (True) or an absolute magnitude (False). BIMT networks have
+        layers of very different scales, and connectivity graphs normalise each
+        layer by its largest weight; a single absolute cut can wipe out a
+        whole layer. Ignored with ``n_keep``, whose ranking is global.
+
+    Returns
+    -------
+    pruned : BIMTRegressor or BIMTClassifier
+        A deep copy of ``estimator`` holding the pruned ``coefs_``,
+        ``intercepts_`` and ``module_``. Training records (``loss_curve_``,
+        ``snapshots_``, ...) and positions (``coords_``) are those of the
+        original fit.
+
+    See Also
+    --------
+    pruning_frontier : Loss against the number of parameters kept.
+    BIMTPruner : Select the input features a trained network still uses.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbimt import BIMTRegressor, prune
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(-1, 1, size=(200, 3))
+    >>> y = X[:, 0] - X[:, 1] ** 2
+    >>> reg = BIMTRegressor(max_iter=1000, random_state=0).fit(X, y)
+    >>> small = prune(reg, n_keep=40)
+    >>> sum(int(np.count_nonzero(w)) for w in small.coefs_ + small.intercepts_)
+    40
+    >>> visible = prune(reg, 0.01)
+    >>> bool(visible.score(X, y) > 0.95)
+    True
+    """
+    _check_fitted_bimt(estimator, "prune")
+    if (threshold is None) == (n_keep is None):
+        given = "both" if threshold is not None else "neither"
+        raise ValueError(
+            "prune needs exactly one of threshold and n_keep, but got "
+            f"{given}: pass threshold (for example 0.01, which removes the "
+            "weights under 1% of the largest of their matrix) or n_keep (the "
+            "number of largest parameters to keep)."
+        )
+    coefs, intercepts = estimator.coefs_, estimator.intercepts_
+    if n_keep is not None:
+        n_total = sum(w.size + b.size for w, b in zip(coefs, intercepts, strict=True))
+        if n_keep > n_total:
+            raise ValueError(
+                f"n_keep={n_keep} is more than the {n_total} parameters (weights "
+                "and biases) of the network; pass n_keep <= "
+                f"{n_total}."
+            )
+        masks = _largest_masks(
+            coefs, intercepts, _magnitude_order(coefs, intercepts), n_keep
+        )
+    else:
+        if relative and threshold >= 1:
+            raise ValueError(
+                f"threshold={threshold} is relative to the largest |w| of each "
+                "weight matrix (relative=True), so it must be below 1: at 1 or "
+                "more every weight would be removed. Pass relative=False for "
+                "an absolute threshold."
+            )
+        masks = _threshold_masks(coefs, intercepts, threshold, relative)
+    pruned = copy.deepcopy(estimator)
+    pruned._set_parameters(*_apply_masks(coefs, intercepts, *masks))
+    return pruned
+
+
+@dataclass(frozen=True)
+class PruningFrontier:
+    """Loss of a network against the number of parameters it keeps.
+
+    Returned by :func:`pruning_frontier`.
+
+    Attributes
+    ----------
+    n_parameters : ndarray of int
+        Parameters kept (not pruned), increasing; the first is 0 and the last
+        the total number of weights and biases.
+    loss : ndarray of float
+        Loss of the network pruned to ``n_parameters[i]`` parameters.
+    """
+
+    n_parameters: np.ndarray
+    loss: np.ndarray
+
+
+@validate_params(
+    {
+        "estimator": "no_validation",
+        "X": ["array-like"],
+        "y": ["array-like"],
+        "n_points": [Interval(Integral, 2, None, closed="left")],
+        "spacing": [StrOptions({"log", "linear"})],
+        "scoring": [StrOptions(set(get_scorer_names())), callable, None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def pruning_frontier(estimator, X, y, *, n_points=30, spacing="log", scoring=None):
+    """Loss against the number of parameters kept, pruning smallest first.
+
+    The paper's Appendix A: all parameters, weights and biases together, are
+    sorted by ``|value|``; for each count ``n`` the network keeps its ``n``
+    largest parameters (as :func:`prune` with ``n_keep=n``) and is scored on
+    ``(X, y)``, usually held-out data. A BIMT network whose loss stays flat
+    down to a few parameters is as sparse as its connectivity graph looks.
+
+    Parameters
+    ----------
+    estimator : BIMTRegressor or BIMTClassifier
+        A fitted estimator; it is not modified.
+
+    X : array-like of shape (n_samples, n_features)
+        Data to measure the loss on.
+
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Targets of ``X``.
+
+    n_points : int, default=30
+        Number of counts to try, 0 and all parameters included. Counts that
+        round to the same integer are tried once, so small networks can give
+        fewer points.
+
+    spacing : {"log", "linear"}, default="log"
+        How the counts between 0 and all parameters are spread. ``"log"``
+        spaces them geometrically from 1, which samples finely the few
+        hundred parameters or fewer where a trained BIMT network's loss
+        changes; ``"linear"`` spaces them evenly.
+
+    scoring : str, callable or None, default=None
+        None measures the loss the network was trained on: the mean squared
+        error (averaged over outputs) for a regressor, the log-loss of
+        ``predict_proba`` for a classifier. Otherwise a scikit-learn scorer
+        name (see :func:`sklearn.metrics.get_scorer_names`) or a callable
+        ``scorer(estimator, X, y)``; scorers are greater-is-better, so the
+        frontier stores the negated score as ``loss``: ``"neg_log_loss"``
+        gives the log-loss, ``"accuracy"`` gives ``-accuracy`` (``1 + loss``
+        is the error rate).
+
+    Returns
+    -------
+    frontier : PruningFrontier
+        ``frontier.n_parameters`` (int, increasing, from 0 to all parameters)
+        and ``frontier.loss``. The last loss is the loss of ``estimator``
+        itself; the first is that of a network whose parameters are all zero,
+        which predicts 0 (a regressor) or equal probabilities (a classifier).
+
+    See Also
+    --------
+    prune : The pruned network at one count or threshold.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbimt import BIMTRegressor, pruning_frontier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(-1, 1, size=(300, 3))
+    >>> y = X[:, 0] - X[:, 1] ** 2
+    >>> reg = BIMTRegressor(max_iter=1000, random_state=0).fit(X[:200], y[:200])
+    >>> frontier = pruning_frontier(reg, X[200:], y[200:], n_points=10)
+    >>> frontier.n_parameters
+    array([  0,   1,   2,   5,  10,  23,  50, 109, 238, 521])
+    >>> bool(frontier.loss[-1] == np.mean((reg.predict(X[200:]) - y[200:]) ** 2))
+    True
+    """
+    _check_fitted_bimt(estimator, "pruning_frontier")
+    check_consistent_length(X, y)
+    if scoring is None:
+        if is_classifier(estimator):
+
+            def loss(network):
+                return log_loss(y, network.predict_proba(X), labels=network.classes_)
+
+        else:
+
+            def loss(network):
+                return mean_squared_error(y, network.predict(X))
+
+    else:
+        scorer = get_scorer(scoring)
+
+        def loss(network):
+            return -scorer(network, X, y)
+
+    coefs, intercepts = estimator.coefs_, estimator.intercepts_
+    order = _magnitude_order(coefs, intercepts)
+    n_total = order.size
+    if spacing == "log":
+        between = np.geomspace(1, n_total, n_points - 1)
+        counts = np.concatenate([[0], between])
+    else:
+        counts = np.linspace(0, n_total, n_points)
+    counts = np.unique(np.round(counts).astype(int))
+    # A shallow copy is enough: _set_parameters replaces the parameter
+    # attributes instead of writing into them, so ``estimator`` is untouched.
+    network = copy.copy(estimator)
+    losses = np.empty(counts.size)
+    for i, n_keep in enumerate(counts):
+        masks = _largest_masks(coefs, intercepts, order, n_keep)
+        network._set_parameters(*_apply_masks(coefs, intercepts, *masks))
+        losses[i] = loss(network)
+    return PruningFrontier(n_parameters=counts, loss=losses)
+
+
+class BIMTPruner(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
+    """Select the input features that a BIMT network still wires to an output.
+
+    BIMT's connection cost drives the weights of inputs that do not help the
+    prediction towards zero. This meta-transformer trains a BIMT estimator
+    (or takes a trained one) and keeps the input features that lie on a path
+    to some output through *active* weights, those with ``|w|`` above
+    ``threshold`` times the largest ``|w|`` of their weight matrix: the inputs
+    that the connectivity plot shows connected. It is the BIMT analogue of
+    :class:`~sklearn.feature_selection.SelectFromModel`.
+
+    Parameters
+    ----------
+    estimator : BIMTRegressor or BIMTClassifier
+        The network to train (a clone is fitted) or, with ``prefit=True``, a
+        fitted network to read.
+
+    threshold : float, default=0.01
+        A weight is active when ``|w| > threshold * max |w|`` of its weight
+        matrix, the definition ``modules_`` and
+        :func:`~skbimt.active_neuron_masks` use. In ``[0, 1)``.
+
+    prefit : bool, default=False
+        If True, ``estimator`` must be fitted already and ``fit`` does not
+        train it again: it stores a copy and computes the support, so you can
+        try several thresholds on one trained network. If False, ``fit``
+        trains a clone of ``estimator``.
+
+    Attributes
+    ----------
+    estimator_ : BIMTRegressor or BIMTClassifier
+        The trained network: a fitted clone of ``estimator``, or a deep copy
+        of it when ``prefit=True``.
+
+    support_ : ndarray of bool of shape (n_features_in_,)
+        The selected features, also given by ``get_support()``.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    prune : The network with its inactive weights removed, for example
+        ``prune(selector.estimator_, selector.threshold)``.
+    skbimt.active_neuron_masks : Active neurons of every layer.
+    sklearn.feature_selection.SelectFromModel : Selection from importance
+        weights of any estimator.
+
+    Notes
+    -----
+    The support is fixed when ``fit`` runs. To change the threshold of a
+    fitted selector without training again, fit a new one on its network:
+    ``BIMTPruner(selector.estimator_, threshold=0.05, prefit=True).fit(X)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbimt import BIMTPruner, BIMTRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(-1, 1, size=(200, 5))
+    >>> y = X[:, 0] + X[:, 3] ** 2  # features 1, 2 and 4 are noise
+    >>> selector = BIMTPruner(BIMTRegressor(max_iter=2000, random_state=0))
+    >>> selector.fit(X, y).get_support()
+    array([ True, False, False,  True, False])
+    >>> selector.transform(X).shape
+    (200, 2)
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit"])],
+        "threshold": [Interval(Real, 0, 1, closed="left")],
+        "prefit": ["boolean"],
+    }
+
+    def __init__(self, estimator, *, threshold=DEFAULT_THRESHOLD, prefit=False):
+        self.estimator = estimator
+        self.threshold = threshold
+        self.prefit = prefit
+
+    @_fit_context(
+        # The sub-estimator validates its own parameters when it is fitted.
+        prefer_skip_nested_validation=False
+    )
+    def fit(self, X, y=None):
+        """Train the network (unless prefit) and find the features it uses.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets. Required unless ``prefit=True``, where it is unused.
+
+        Returns
+        -------
+        self : object
+            The fitted selector.
+        """
+        if not isinstance(self.estimator, BaseBIMT):
+            raise TypeError(
+                "BIMTPruner reads the connectivity of a BIMT network: estimator "
+                "must be a BIMTRegressor or BIMTClassifier, got "
+                f"{type(self.estimator).__name__}. Use "
+                "sklearn.feature_selection.SelectFromModel for other estimators."
+            )
+        if self.prefit:
+            try:
+                check_is_fitted(self.estimator)
+            except NotFittedError as exc:
+                raise NotFittedError(
+                    "With prefit=True, estimator must already be fitted, but this "
+                    f"{type(self.estimator).__name__} is not; fit it first, or set "
+                    "prefit=False to let BIMTPruner train it."
+                ) from exc
+            self.estimator_ = copy.deepcopy(self.estimator)
+            # X is only checked against the network: same number of features
+            # and, when both have them, the same feature names.
+            validate_data(self.estimator_, X, reset=False)
+            self.n_features_in_ = self.estimator_.n_features_in_
+            if hasattr(self.estimator_, "feature_names_in_"):
+                self.feature_names_in_ = self.estimator_.feature_names_in_
+        else:
+            validate_data(
+                self, X, y, dtype=(np.float64, np.float32), multi_output=True
+            )
+            # The original X goes to the network, so that it records the
+            # feature names for its own labels too.
+            self.estimator_ = clone(self.estimator).fit(X, y)
+        self.support_ = active_neuron_masks(self.estimator_.coefs_, self.threshold)[0]
+        if not self.support_.any():
+            warnings.warn(
+                "No input feature reaches an output through weights above "
+                f"threshold={self.threshold} times the largest |w| of their "
+                "weight matrix, so every feature is dropped. Lower threshold, "
+                "weaken the estimator's lambda_schedule or train it longer.",
+                UserWarning,
+            )
+        return self
+
+    def _get_support_mask(self):
+        check_is_fitted(self)
+        return self.support_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # The network is trained on (X, y); only a prefit one does without y.
+        tags.target_tags.required = True
+        # Selecting columns keeps their dtype, and BIMT trains on both.
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
