@@ -73,9 +73,10 @@ class ReferenceBIMT(nn.Module):
         self.layer_sizes = [int(n) for n in layer_sizes]
         self.A = float(A)
         self.y_star = float(y_star)
+        sizes = self.layer_sizes
         self.linears = nn.ModuleList(
             nn.Linear(n_in, n_out, dtype=dtype)
-            for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:])
+            for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=False)
         )
         self.activation = nn.SiLU()
         # Neuron x-coordinates of each layer, by tensor position (= slot).
@@ -265,7 +266,7 @@ class ReferenceBIMT(nn.Module):
 
 
 def paper_lambdas(max_iter, schedule=((1e-3, 0.25), (1e-2, 0.5), (1e-3, 0.25))):
-    """Per-step lambda of the paper's 3-phase schedule (same phase rounding as skbimt)."""
+    """Per-step lambda of the paper's 3-phase schedule (skbimt's phase rounding)."""
     values = np.empty(max_iter)
     start, total = 0, 0.0
     for lam, fraction in schedule:

@@ -150,4 +150,16 @@ def verdict(value, target, smaller_is_better=True):
         return "target met"
     if smaller_is_better:
         return f"target MISSED by {100 * (value / target - 1):.0f}%"
-    return f"target MISSED ({value:.0f}x < {target:.0f}x, {100 * (1 - value / target):.0f}% short)"
+    short = 100 * (1 - value / target)
+    return f"target MISSED ({value:.0f}x < {target:.0f}x, {short:.0f}% short)"
+
+
+def print_footer():
+    """Load at the end: tells whether other processes competed for the cores."""
+    if hasattr(os, "getloadavg"):
+        load = os.getloadavg()
+        print(f"\nload average at end: {load[0]:.2f} (1 min), {load[1]:.2f} (5 min)"
+              + ("  -- this machine has 2 cores: a load above ~1 means another "
+                 "process competed with the benchmark" if load[1] > 1 else ""))
+    print(f"reproduce: {reproduce_command()}")
+    sys.stdout.flush()

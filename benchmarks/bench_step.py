@@ -33,6 +33,7 @@ from _timing import (
     blas_threads_argument,
     fmt_time,
     median,
+    print_footer,
     print_header,
     print_table,
     set_single_thread,
@@ -174,8 +175,8 @@ def bench_config(name, X, y, n_steps, rounds):
         "d_train": lambda n: make_ours_train(X, y, n, True),
     }
     runs = {key: make(n_steps) for key, make in makers.items()}
-    for make in makers.values():  # warm-up
-        make(SWAP_EVERY)()
+    for make in makers.values():  # warm-up: allocations, first-call overheads
+        make(50)()
     per_step = {key: [] for key in runs}
     keys = list(runs)
     for r in range(rounds):
@@ -230,6 +231,7 @@ def main(argv=None):
               f"(d)/(a) {ratios['d/a fit']:.2f} "
               f"[{verdict(ratios['d/a fit'], TARGET_D_OVER_A)}], "
               f"(d)/(c) {ratios['d/c fit']:.2f}, (b)/(d) {ratios['b/d fit']:.2f}")
+    print_footer()
 
 
 if __name__ == "__main__":

@@ -25,13 +25,13 @@ import argparse
 import sys
 
 import numpy as np
-import torch
 from _reference import ReferenceBIMT
 from _timing import (
     add_thread_arguments,
     blas_threads_argument,
     fmt_time,
     median,
+    print_footer,
     print_header,
     print_table,
     set_single_thread,
@@ -51,7 +51,7 @@ def random_parameters(layer_sizes, seed):
     """Weights ``(n_in, n_out)`` and biases like nn.Linear's init, fixed seed."""
     rng = np.random.default_rng(seed)
     weights, biases = [], []
-    for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+    for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:], strict=False):
         bound = 1 / np.sqrt(n_in)
         weights.append(rng.uniform(-bound, bound, (n_in, n_out)))
         biases.append(rng.uniform(-bound, bound, n_out))
@@ -188,6 +188,7 @@ def main(argv=None):
         print(f"                          ours {big_allowed:,.0f}x faster than the "
               "reference restricted to the allowed layers")
     sys.stdout.flush()
+    print_footer()
 
 
 if __name__ == "__main__":

@@ -41,6 +41,8 @@ class MLPBackprop:
         self.biases = layout.biases(flat)
         self.weight_grads = layout.weights(grad)
         self.bias_grads = layout.biases(grad)
+        self.embedding = layout.embedding(flat)
+        self.embedding_grad = layout.embedding(grad)
         self._buffers = None
 
     def _allocate(self, n_samples, like):
@@ -54,6 +56,12 @@ class MLPBackprop:
             "aux": [like.new_empty((n_samples, n)) for n in sizes[:-1]],
             "delta": [like.new_empty((n_samples, n)) for n in sizes],
         }
+        if self.embedding is not None:
+            n_inputs = self.weights[0].shape[0]
+            embedded = self.embedding.new_empty((n_samples, n_inputs))
+            self._buffers["embedded"] = embedded
+            self._buffers["embedded_T"] = embedded.T
+            self._buffers["input_delta"] = embedded.new_empty((n_samples, n_inputs))
         # Python scalars passed to in-place kernels are wrapped into tensors at
         # every call; 0-d tensors made once avoid that cost.
         self._one = like.new_ones(())
@@ -71,6 +79,7 @@ class MLPBackprop:
         Parameters
         ----------
         X : torch.Tensor of shape (n_samples, n_inputs)
+            Or ``(n_samples, n_tokens)`` integer token ids with token input.
         target : torch.Tensor of shape (n_samples, n_outputs)
             Regression targets, or one-hot class indicators.
         out : torch.Tensor
@@ -81,13 +90,21 @@ class MLPBackprop:
         """
         n_samples = X.shape[0]
         if self._buffers is None or self._buffers["n_samples"] != n_samples:
-            self._allocate(n_samples, X)
+            self._allocate(n_samples, self.weights[0])
         pre, post = self._buffers["pre"], self._buffers["post"]
         aux, delta = self._buffers["aux"], self._buffers["delta"]
-        inputs_T = [X.T, *self._buffers["post_T"]]
         n_layers = len(self.weights)
 
-        inputs = X
+        if self.embedding is None:
+            inputs, first_T = X, X.T
+        else:
+            token_ids = X.reshape(-1)
+            inputs = self._buffers["embedded"]
+            torch.index_select(
+                self.embedding, 0, token_ids, out=inputs.view(-1, self.embedding.shape[1])
+            )
+            first_T = self._buffers["embedded_T"]
+        inputs_T = [first_T, *self._buffers["post_T"]]
         for i in range(n_layers):
             torch.addmm(self.biases[i], inputs, self.weights[i], out=pre[i])
             if i < n_layers - 1:
@@ -114,6 +131,13 @@ class MLPBackprop:
                 self._multiply_derivative(
                     delta[i - 1], pre[i - 1], post[i - 1], aux[i - 1]
                 )
+        if self.embedding is not None:
+            input_delta = self._buffers["input_delta"]
+            torch.mm(delta[0], self.weights_T[0], out=input_delta)
+            self.embedding_grad.zero_()
+            self.embedding_grad.index_add_(
+                0, token_ids, input_delta.view(-1, self.embedding.shape[1])
+            )
 
     def _activate(self, z, h, aux):
         """``h = act(z)``, keeping in ``aux`` what the derivative needs."""

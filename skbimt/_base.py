@@ -57,10 +57,38 @@ def _to_tensor(array, device):
     return torch.from_numpy(np.array(array, dtype=np.float32, order="C")).to(device)
 
 
+_ACCEPTED_DTYPES = (np.float64, np.float32, np.int64, np.int32)
+
+
+def _token_ids(X, vocab_size=None):
+    """Check that ``X`` holds integer token ids; return them as int64."""
+    ids = np.asarray(X)
+    if ids.dtype.kind == "f" and not np.array_equal(ids, np.round(ids)):
+        raise ValueError(
+            "With embedding_dim set, X must hold integer token ids; it contains "
+            "non-integer values. Encode tokens as 0, 1, ..., vocab_size - 1."
+        )
+    if ids.size and ids.min() < 0:
+        raise ValueError("Token ids in X must be >= 0; found a negative id.")
+    if vocab_size is not None and ids.size and ids.max() >= vocab_size:
+        raise ValueError(
+            f"X holds token id {int(ids.max())}, but the model was fitted on ids "
+            f"0..{vocab_size - 1}; unseen tokens have no embedding."
+        )
+    return ids.astype(np.int64)
+
+
+def _neuron_layer_positions(geometry, layout):
+    """Positions per MLP neuron layer: token layers stacked into the input."""
+    positions = geometry.positions()
+    n_tokens = layout.n_tokens or 1
+    return [np.vstack(positions[:n_tokens]), *positions[n_tokens:]]
+
+
 def _snapshot_record(step, layout, geometry, values, assignments):
     saved = geometry.get_state()
     geometry.set_state(assignments)
-    coords = geometry.positions()
+    coords = _neuron_layer_positions(geometry, layout)
     geometry.set_state(saved)
     values = values.double()
     return {
@@ -112,6 +140,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         "device": [str, torch.device],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "snapshot_every": [Interval(Integral, 1, None, closed="left"), None],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     @abstractmethod
@@ -137,6 +166,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         device="cpu",
         n_threads=1,
         snapshot_every=None,
+        embedding_dim=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -157,6 +187,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self.device = device
         self.n_threads = n_threads
         self.snapshot_every = snapshot_every
+        self.embedding_dim = embedding_dim
 
     # -- hooks for the subclasses -------------------------------------------
 
@@ -195,15 +226,24 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             self,
             X,
             y,
-            dtype=(np.float64, np.float32),
+            dtype=_ACCEPTED_DTYPES,
             multi_output=self._multi_output_y,
             y_numeric=self._loss == "squared_error",
         )
         target = self._validate_targets(y)
-        _check_float32_range(X, "X")
         _check_float32_range(target, "y")
+        n_tokens = None
+        if self.embedding_dim is None:
+            X = X.astype(np.float32) if X.dtype.kind in "iu" else X
+            _check_float32_range(X, "X")
+            n_inputs = X.shape[1]
+        else:
+            X = _token_ids(X)
+            self.vocab_size_ = int(X.max()) + 1
+            n_tokens = X.shape[1]
+            n_inputs = n_tokens * self.embedding_dim
         hidden = self._validated_hidden_sizes()
-        layer_sizes = [X.shape[1], *hidden, target.shape[1]]
+        layer_sizes = [n_inputs, *hidden, target.shape[1]]
         input_shape = self._validated_input_shape(X.shape[1])
         lambdas = lambda_values(self.lambda_schedule, self.max_iter)
         device = resolve_device(self.device)
@@ -212,11 +252,14 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
 
         geometry = Geometry.stacked(
             layer_sizes, self.A, self.y_star, norm=self.distance,
-            input_shape=input_shape,
+            input_shape=input_shape, n_tokens=n_tokens,
         )
         if input_shape is not None:
             geometry.layers[0].swappable = False
-        layout = FlatLayout(layer_sizes)
+        layout = FlatLayout(
+            layer_sizes, n_tokens=n_tokens,
+            vocab_size=None if n_tokens is None else self.vocab_size_,
+        )
         with torch_threads(self.n_threads):
             flat = init_parameters(layout, generator).to(device)
             log = train(
@@ -225,7 +268,8 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 geometry,
                 activation=self.activation,
                 loss=self._loss,
-                X=_to_tensor(X, device),
+                X=_to_tensor(X, device) if n_tokens is None
+                else torch.from_numpy(X).to(device),
                 target=_to_tensor(target, device),
                 lambdas=lambdas,
                 learning_rate=float(self.learning_rate),
@@ -240,9 +284,11 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 snapshot_every=self.snapshot_every,
             )
         flat = flat.cpu().double()
+        embedding = layout.embedding(flat)
         self._set_parameters(
             [w.numpy().copy() for w in layout.weights(flat)],
             [b.numpy().copy() for b in layout.biases(flat)],
+            None if embedding is None else embedding.numpy().copy(),
         )
         if self.snapshot_every:
             self.snapshots_ = [
@@ -250,7 +296,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 for step, values, assignments in log.snapshots
             ]
         self.geometry_ = geometry
-        self.coords_ = geometry.positions()
+        self.coords_ = _neuron_layer_positions(geometry, layout)
         self.n_iter_ = log.n_iter
         self.loss_curve_ = log.loss_curve
         self.connection_cost_curve_ = log.cost_curve
@@ -259,20 +305,28 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self.n_outputs_ = target.shape[1]
         return self
 
-    def _set_parameters(self, coefs, intercepts):
-        """Install weights and biases: ``coefs_``, ``intercepts_``, ``module_``.
+    def _set_parameters(self, coefs, intercepts, embedding=None):
+        """Install the parameters: ``coefs_``, ``intercepts_``, ``module_``.
 
         Prediction, modules and plots all read these; cached interpretation
-        is dropped. Used by fit, pruning and ablation (on copies).
+        is dropped. Used by fit, pruning and ablation (on copies). With token
+        input, ``embedding`` (default: the current ``embedding_``) is kept in
+        ``embedding_``.
         """
         self.coefs_ = [np.asarray(w, dtype=np.float64) for w in coefs]
         self.intercepts_ = [np.asarray(b, dtype=np.float64) for b in intercepts]
+        if embedding is None and self.embedding_dim is not None:
+            embedding = self.embedding_
+        if embedding is not None:
+            self.embedding_ = np.asarray(embedding, dtype=np.float64)
         sizes = [self.coefs_[0].shape[0]] + [w.shape[1] for w in self.coefs_]
         # The exported network is float64 (holding the float32 values reached
         # in training) so that predictions do not depend on how many rows are
         # predicted at once, as scikit-learn expects.
         self.module_ = MLP.from_parameters(
-            sizes, self.activation, self.coefs_, self.intercepts_
+            sizes, self.activation, self.coefs_, self.intercepts_,
+            embedding=embedding,
+            n_tokens=None if embedding is None else self.n_features_in_,
         )
         self._interpretation = None
 
@@ -307,7 +361,9 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
     def _forward(self, X):
         """Network output for ``X`` as a float64 array."""
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        X = validate_data(self, X, dtype=_ACCEPTED_DTYPES, reset=False)
+        if self.embedding_dim is not None:
+            X = _token_ids(X, self.vocab_size_)
         with torch_threads(self.n_threads), torch.no_grad():
             output = self.module_(torch.tensor(X, dtype=torch.float64))
         return output.numpy()
@@ -344,7 +400,8 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         """Label of every neuron, per neuron layer.
 
         Inputs are named by ``feature_names_in_`` when fitted on a DataFrame,
-        ``x0, x1, ...`` otherwise; outputs by class or target; hidden neurons
+        ``x0, x1, ...`` otherwise (``x0[j]``: dimension ``j`` of the embedding
+        of token ``x0``, with token input); outputs by class or target; hidden neurons
         are ``h<layer>.<neuron>``.
 
         Returns
@@ -358,6 +415,8 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             if names is not None
             else [f"x{i}" for i in range(self.n_features_in_)]
         )
+        if self.embedding_dim is not None:
+            inputs = [f"{name}[{j}]" for name in inputs for j in range(self.embedding_dim)]
         hidden = [
             [f"h{layer}.{j}" for j in range(w.shape[1])]
             for layer, w in enumerate(self.coefs_[:-1], start=1)

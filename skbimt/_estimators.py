@@ -89,6 +89,15 @@ default=((1e-3, 0.25), (1e-2, 0.5), (1e-3, 0.25))
         training. Each snapshot holds a float64 copy of every parameter: about
         ``8 * n_parameters`` bytes, 10 kB for a 4-20-20-2 network, 0.7 MB for
         784-100-100-10. None records nothing.
+
+    embedding_dim : int or None, default=None
+        Token input (paper, section 3.3): ``X`` holds integer token ids, one
+        column per token, and each id is replaced by a trainable embedding
+        vector of this size (drawn from ``N(0, 1)``, L1-regularised with length
+        ``y_star`` like the biases). The input neuron layer is the
+        concatenation of the tokens' embeddings; the dimensions of all tokens
+        share positions and move together in swaps. None takes ``X`` as
+        numeric features.
 """
 
 _SHARED_ATTRIBUTES = """
@@ -147,6 +156,13 @@ _SHARED_ATTRIBUTES = """
 
     n_outputs_ : int
         Number of output neurons.
+
+    embedding_ : ndarray of shape (vocab_size_, embedding_dim)
+        Token embeddings, only with ``embedding_dim``.
+
+    vocab_size_ : int
+        Number of token ids (largest id seen in fit + 1), only with
+        ``embedding_dim``.
 
     n_features_in_ : int
         Number of features seen during fit.
@@ -229,6 +245,7 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
         device="cpu",
         n_threads=1,
         snapshot_every=None,
+        embedding_dim=None,
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -250,6 +267,7 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
             device=device,
             n_threads=n_threads,
             snapshot_every=snapshot_every,
+            embedding_dim=embedding_dim,
         )
 
     _loss = "squared_error"
@@ -345,6 +363,7 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
         device="cpu",
         n_threads=1,
         snapshot_every=None,
+        embedding_dim=None,
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -366,6 +385,7 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
             device=device,
             n_threads=n_threads,
             snapshot_every=snapshot_every,
+            embedding_dim=embedding_dim,
         )
 
     _loss = "cross_entropy"

@@ -185,7 +185,7 @@ class Geometry:
     @classmethod
     def stacked(
         cls, layer_sizes, width, spacing, norm="l1", input_shape=None,
-        layer_names=None,
+        layer_names=None, n_tokens=None,
     ):
         """Layers stacked vertically, as in the paper's Eq. (1).
 
@@ -210,6 +210,12 @@ class Geometry:
             ``(height, width)`` of image input.
         layer_names : list of str, default=None
             Names of the layers; ``"input"``, ``"hidden_1"``, ... by default.
+        n_tokens : int, default=None
+            Token input: the input layer concatenates ``n_tokens`` embeddings
+            of ``layer_sizes[0] / n_tokens`` dimensions. Each token becomes a
+            layer of its own, all at the same slots and tied to one
+            permutation (paper, section 3.3); the geometry then has
+            ``n_tokens - 1`` more layers than ``layer_sizes``.
 
         Returns
         -------
@@ -234,8 +240,21 @@ class Geometry:
                 plane = grid_slots(size, width)
             height = np.full((size, 1), i * spacing)
             layers.append(NeuronLayer(np.hstack([plane, height]), layer_names[i]))
-        connections = [(i, i + 1) for i in range(n_layers - 1)]
-        return cls(layers, connections, norm=norm, bias_distance=spacing)
+        if not n_tokens:
+            connections = [(i, i + 1) for i in range(n_layers - 1)]
+            return cls(layers, connections, norm=norm, bias_distance=spacing)
+        dim = layer_sizes[0] // n_tokens
+        if dim * n_tokens != layer_sizes[0]:
+            raise ValueError(
+                f"{layer_sizes[0]} input neurons cannot be split into {n_tokens} tokens."
+            )
+        slots = np.column_stack([line_slots(dim, width)[:, 0], np.zeros(dim)])
+        tokens = [NeuronLayer(slots, f"token_{t}") for t in range(n_tokens)]
+        connections = [(t, n_tokens) for t in range(n_tokens)] + [
+            (i, i + 1) for i in range(n_tokens, n_tokens + n_layers - 2)
+        ]
+        return cls(tokens + layers[1:], connections, norm=norm, bias_distance=spacing,
+                   ties=[list(range(n_tokens))])
 
     @property
     def n_dims(self):

@@ -77,7 +77,7 @@ def _unflatten_mask(mask, coefs, intercepts):
 def _largest_masks(coefs, intercepts, order, n_keep):
     """Masks keeping the ``n_keep`` parameters that come first in ``order``."""
     keep = np.zeros(order.size, dtype=bool)
-    keep[order[:n_keep]] = True
+    keep[order[:n_keep + 1]] = True
     return _unflatten_mask(keep, coefs, intercepts)
 
 

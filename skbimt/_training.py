@@ -56,19 +56,26 @@ class TrainingLog:
 
 
 def flat_lengths(layout, geometry, out):
-    """Write each parameter's length (weights: ``d``, biases: ``y_star``) into ``out``."""
-    for c, weight_slice in enumerate(layout.weight_slices):
-        out[weight_slice] = torch.as_tensor(
-            geometry.distance(c).ravel(), dtype=out.dtype, device=out.device
-        )
-    for bias_slice in layout.bias_slices:
-        out[bias_slice] = geometry.bias_distance
+    """Write each parameter's length into ``out``.
+
+    Weights get their length ``d`` in the geometry; biases and token
+    embeddings ``y_star`` (the geometry's ``bias_distance``).
+    """
+    out.fill_(geometry.bias_distance)
+    for block, distance in zip(
+        layout.connection_weights(out), _distances(geometry), strict=True
+    ):
+        block.copy_(torch.as_tensor(distance, dtype=out.dtype))
     return out
+
+
+def _distances(geometry):
+    return [geometry.distance(c) for c in range(len(geometry.connections))]
 
 
 def _absolute_weights(layout, flat):
     cpu = flat.detach().to("cpu", torch.float64).abs()
-    return [w.numpy() for w in layout.weights(cpu)]
+    return [w.numpy() for w in layout.connection_weights(cpu)]
 
 
 def train(

@@ -76,3 +76,156 @@ def make_two_moons(n_samples=200, noise=0.1, random_state=None):
         Labels 0 and 1.
     """
     return make_moons(n_samples=n_samples, noise=noise, random_state=random_state)
+
+
+def make_modular_addition(modulus=59):
+    """Every pair ``(a, b)`` with label ``(a + b) mod modulus`` (section 3.3).
+
+    The paper trains on a random 80 % of the ``modulus**2`` pairs and tests on
+    the rest: split with ``train_test_split(X, y, test_size=0.2)``. Feed the
+    token ids to an estimator with ``embedding_dim`` set (the paper: 32).
+
+    Parameters
+    ----------
+    modulus : int, default=59
+
+    Returns
+    -------
+    X : ndarray of shape (modulus**2, 2)
+        Token ids ``a`` and ``b``.
+    y : ndarray of shape (modulus**2,)
+    """
+    if modulus < 2:
+        raise ValueError(f"modulus must be at least 2, got {modulus}.")
+    a, b = np.meshgrid(np.arange(modulus), np.arange(modulus), indexing="ij")
+    X = np.column_stack([a.ravel(), b.ravel()])
+    return X, (X[:, 0] + X[:, 1]) % modulus
+
+
+def permutations_of(n_objects=4):
+    """All permutations of ``n_objects`` objects, in lexicographic order.
+
+    Returns
+    -------
+    permutations : ndarray of shape (n_objects!, n_objects)
+        Row ``i`` maps position ``j`` to ``permutations[i, j]``.
+    """
+    from itertools import permutations
+
+    return np.array(list(permutations(range(n_objects))))
+
+
+def make_permutation_group(n_objects=4):
+    """Products of all pairs of elements of the symmetric group (section 3.3).
+
+    With ``n_objects=4`` this is the paper's ``S4``: 24 elements, 576 pairs.
+    Element ``i`` is row ``i`` of :func:`permutations_of`; the label of
+    ``(a, b)`` is the index of the composition ``a o b``, ``(a o b)(j) =
+    a(b(j))``. Split 80/20 as for modular addition.
+
+    Parameters
+    ----------
+    n_objects : int, default=4
+
+    Returns
+    -------
+    X : ndarray of shape (n_elements**2, 2)
+        Token ids of ``a`` and ``b``.
+    y : ndarray of shape (n_elements**2,)
+        Token id of ``a o b``.
+    """
+    elements = permutations_of(n_objects)
+    index = {tuple(p): i for i, p in enumerate(elements)}
+    n = len(elements)
+    a, b = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    X = np.column_stack([a.ravel(), b.ravel()])
+    y = np.array([index[tuple(elements[i][elements[j]])] for i, j in X])
+    return X, y
+
+
+def make_in_context_regression(n_samples=10000, singular=False, random_state=None):
+    """In-context linear regression with ``d = 1``, ``n = 1`` (section 3.4).
+
+    Each sample is a sequence ``(x1, y1, x)`` with ``y1 = w * x1`` and target
+    ``y = w * x``, a fresh ``w ~ U[1, 3]`` per sample. The inputs ``x1, x`` are
+    drawn from ``U[1, 3]``, bounded away from the singularity of ``y1 / x1``
+    at ``x1 = 0``; ``singular=True`` draws them from ``U[-1, 1]`` instead
+    (appendix F.2).
+
+    Parameters
+    ----------
+    n_samples : int, default=10000
+    singular : bool, default=False
+    random_state : int, RandomState instance or None, default=None
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 3)
+        Columns ``x1, y1, x``.
+    y : ndarray of shape (n_samples,)
+        ``w * x``.
+    w : ndarray of shape (n_samples,)
+        The hidden slope of every sample, for interpreting the network.
+    """
+    rng = check_random_state(random_state)
+    w = rng.uniform(1, 3, n_samples)
+    low, high = (-1, 1) if singular else (1, 3)
+    x1, x = rng.uniform(low, high, (2, n_samples))
+    return np.column_stack([x1, w * x1, x]), w * x, w
+
+
+def load_digit_images():
+    """scikit-learn's bundled 8x8 digits, scaled to ``[0, 1]`` (offline).
+
+    The default image task (section 3.5 uses MNIST; see :func:`fetch_mnist`).
+    Fit with ``input_shape=(8, 8)`` for the 3D network.
+
+    Returns
+    -------
+    X : ndarray of shape (1797, 64)
+    y : ndarray of shape (1797,)
+    """
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    return X / 16.0, y
+
+
+def fetch_mnist(data_home=None):
+    """MNIST (70000 28x28 images) from OpenML, cached in ``data_home``.
+
+    Needs the network on first use. Fit with ``input_shape=(28, 28)``.
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        Cache folder, scikit-learn's default when None.
+
+    Returns
+    -------
+    X : ndarray of shape (70000, 784)
+        Pixels scaled to ``[0, 1]``; the usual split is the first 60000 for
+        training.
+    y : ndarray of shape (70000,)
+        Integer labels.
+
+    Raises
+    ------
+    OSError
+        When MNIST is neither cached nor downloadable, saying so.
+    """
+    from sklearn.datasets import fetch_openml
+
+    try:
+        X, y = fetch_openml(
+            "mnist_784", version=1, as_frame=False, data_home=data_home,
+            return_X_y=True, parser="liac-arff",
+        )
+    except Exception as exc:
+        raise OSError(
+            "Could not load MNIST: it is not in the scikit-learn data cache and "
+            f"downloading it from OpenML failed ({type(exc).__name__}: {exc}). "
+            "Connect to the internet once (it is cached afterwards), or use "
+            "skbimt.datasets.load_digit_images() offline."
+        ) from exc
+    return X / 255.0, y.astype(np.int64)

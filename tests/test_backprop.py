@@ -9,7 +9,7 @@ from skbimt._network import ACTIVATIONS, FlatLayout, init_parameters
 
 
 def autograd_loss_and_grad(layer_sizes, activation, loss, flat, X, target):
-    module = MLP.from_flat(layer_sizes, activation, flat)
+    module = MLP.from_flat(FlatLayout(layer_sizes), activation, flat)
     output = module(X)
     if loss == "squared_error":
         value = torch.nn.functional.mse_loss(output, target)
@@ -72,3 +72,31 @@ def test_flat_adam_matches_torch_adam(fused):
         optimizer.step()
         adam.step(g)
     torch.testing.assert_close(ours, reference.detach(), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "cross_entropy"])
+def test_embedding_gradient_equals_autograd(loss):
+    generator = torch.Generator().manual_seed(1)
+    layer_sizes, n_tokens, vocab = [2 * 4, 6, 5], 2, 7
+    layout = FlatLayout(layer_sizes, n_tokens=n_tokens, vocab_size=vocab)
+    flat = init_parameters(layout, generator).double()
+    ids = torch.randint(vocab, (25, n_tokens), generator=generator)
+    labels = torch.randint(5, (25,), generator=generator)
+    target = torch.nn.functional.one_hot(labels, 5).double()
+    grad = torch.empty_like(flat)
+    out = torch.empty((), dtype=torch.float64)
+    backprop = MLPBackprop(layout, "silu", loss, flat, grad)
+    backprop.loss_and_grad(ids, target, out)
+
+    module = MLP.from_flat(layout, "silu", flat)
+    output = module(ids)
+    if loss == "squared_error":
+        value = torch.nn.functional.mse_loss(output, target)
+    else:
+        value = torch.nn.functional.cross_entropy(output, labels)
+    value.backward()
+    assert out.item() * backprop.loss_scale == pytest.approx(value.item(), rel=1e-12)
+    torch.testing.assert_close(layout.embedding(grad), module.embedding.grad,
+                               rtol=1e-10, atol=1e-12)
+    torch.testing.assert_close(layout.weights(grad)[0], module.weights[0].grad,
+                               rtol=1e-10, atol=1e-12)

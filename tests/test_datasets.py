@@ -1,0 +1,70 @@
+import numpy as np
+import pytest
+
+from skbimt import datasets
+
+
+@pytest.mark.parametrize("formula, n_in, n_out", [("a", 4, 2), ("b", 3, 3), ("c", 4, 1)])
+def test_symbolic_shapes_and_formulas(formula, n_in, n_out):
+    X, y = datasets.make_symbolic(formula, 50, random_state=0)
+    assert X.shape == (50, n_in) and y.shape == (50, n_out)
+    assert X.min() >= -1 and X.max() <= 1
+    x1, x2, x3 = X[:, 0], X[:, 1], X[:, 2]
+    if formula == "a":
+        np.testing.assert_allclose(y[:, 1], (x1 + x3) ** 3)
+    elif formula == "b":
+        np.testing.assert_allclose(y[:, 2], x1**2 + x2**2 + x3**2)
+    else:
+        np.testing.assert_allclose(y[:, 0] ** 2, (x1 - x2) ** 2 + (x3 - X[:, 3]) ** 2)
+    with pytest.raises(ValueError, match="formula must be one of"):
+        datasets.make_symbolic("d")
+
+
+def test_modular_addition_covers_every_pair():
+    X, y = datasets.make_modular_addition(59)
+    assert X.shape == (59 * 59, 2) and len(np.unique(X, axis=0)) == 59 * 59
+    np.testing.assert_array_equal(y, (X[:, 0] + X[:, 1]) % 59)
+
+
+def test_permutation_group_is_s4():
+    X, y = datasets.make_permutation_group(4)
+    elements = datasets.permutations_of(4)
+    assert len(elements) == 24 and X.shape == (576, 2)
+    identity = 0
+    np.testing.assert_array_equal(elements[identity], np.arange(4))
+    # Identity is neutral, every row of the Cayley table is a permutation.
+    table = y.reshape(24, 24)
+    np.testing.assert_array_equal(table[identity], np.arange(24))
+    assert all(len(set(row)) == 24 for row in table)
+    # Not commutative, but associative.
+    assert not np.array_equal(table, table.T)
+    a, b, c = 5, 11, 17
+    assert table[table[a, b], c] == table[a, table[b, c]]
+
+
+@pytest.mark.parametrize("singular", [False, True])
+def test_in_context_regression(singular):
+    X, y, w = datasets.make_in_context_regression(500, singular, random_state=0)
+    np.testing.assert_allclose(X[:, 1], w * X[:, 0])
+    np.testing.assert_allclose(y, w * X[:, 2])
+    assert w.min() >= 1 and w.max() <= 3
+    if singular:
+        assert X[:, 0].min() < 0
+    else:
+        assert X[:, 0].min() >= 1
+
+
+def test_digits_are_offline_and_scaled():
+    X, y = datasets.load_digit_images()
+    assert X.shape == (1797, 64) and X.max() == 1.0 and set(y) == set(range(10))
+
+
+def test_mnist_without_network_fails_clearly(monkeypatch, tmp_path):
+    import sklearn.datasets
+
+    def offline(*args, **kwargs):
+        raise OSError("network unreachable")
+
+    monkeypatch.setattr(sklearn.datasets, "fetch_openml", offline)
+    with pytest.raises(OSError, match="Could not load MNIST.*load_digit_images"):
+        datasets.fetch_mnist(data_home=tmp_path)
