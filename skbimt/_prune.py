@@ -51,61 +51,72 @@ def _check_fitted_bimt(estimator, caller):
     )
 
 
-def _flat_magnitudes(coefs, intercepts):
-    """``|value|`` of every parameter, layer by layer: weights, then biases."""
-    return np.concatenate(
-        [
-            part
-            for weight, bias in zip(coefs, intercepts, strict=True)
-            for part in (np.abs(weight).ravel(), np.abs(bias).ravel())
-        ]
-    )
+def _embedding(estimator):
+    """The token embedding table, or None for numeric input."""
+    if getattr(estimator, "embedding_dim", None) is None:
+        return None
+    return getattr(estimator, "embedding_", None)
 
 
-def _unflatten_mask(mask, coefs, intercepts):
-    """Split a flat boolean mask back into per-layer weight and bias masks."""
-    weight_masks, bias_masks = [], []
-    offset = 0
-    for weight, bias in zip(coefs, intercepts, strict=True):
-        weight_masks.append(mask[offset : offset + weight.size].reshape(weight.shape))
-        offset += weight.size
-        bias_masks.append(mask[offset : offset + bias.size])
-        offset += bias.size
-    return weight_masks, bias_masks
+def _parameter_blocks(estimator):
+    """Every parameter array of a fitted network, with its relative scale.
+
+    Weights and biases come layer by layer (weights first), then the token
+    embedding table when there is one, as in training's flat layout. The
+    scale of a weight matrix and of the biases it feeds is the largest
+    ``|w|`` of the matrix; the embedding table, which feeds the input layer,
+    is its own scale.
+    """
+    blocks = []
+    for weight, bias in zip(estimator.coefs_, estimator.intercepts_, strict=True):
+        scale = np.abs(weight).max() if weight.size else 0.0
+        blocks += [(weight, scale), (bias, scale)]
+    embedding = _embedding(estimator)
+    if embedding is not None:
+        blocks.append((embedding, np.abs(embedding).max() if embedding.size else 0.0))
+    return blocks
 
 
-def _largest_masks(coefs, intercepts, order, n_keep):
-    """Masks keeping the ``n_keep`` parameters that come first in ``order``."""
-    keep = np.zeros(order.size, dtype=bool)
-    keep[order[:n_keep + 1]] = True
-    return _unflatten_mask(keep, coefs, intercepts)
+def _install(network, blocks, masks):
+    """Give ``network`` the parameters of ``blocks`` zeroed outside ``masks``."""
+    values = [
+        np.where(mask, array, 0.0)
+        for (array, _), mask in zip(blocks, masks, strict=True)
+    ]
+    n_weights = len(network.coefs_)
+    coefs = values[0 : 2 * n_weights : 2]
+    intercepts = values[1 : 2 * n_weights : 2]
+    embedding = values[2 * n_weights] if len(values) > 2 * n_weights else None
+    network._set_parameters(coefs, intercepts, embedding)
 
 
-def _magnitude_order(coefs, intercepts):
-    """Flat indices of the parameters, largest ``|value|`` first.
+def _magnitude_order(blocks):
+    """Flat indices of all parameters, largest ``|value|`` first.
 
     The sort is stable, so ties keep the layout order and every ``n_keep``
     keeps exactly ``n_keep`` parameters.
     """
-    return np.argsort(-_flat_magnitudes(coefs, intercepts), kind="stable")
+    magnitudes = np.concatenate([np.abs(array).ravel() for array, _ in blocks])
+    return np.argsort(-magnitudes, kind="stable")
 
 
-def _threshold_masks(coefs, intercepts, threshold, relative):
+def _largest_masks(blocks, order, n_keep):
+    """Masks keeping the ``n_keep`` parameters that come first in ``order``."""
+    keep = np.zeros(order.size, dtype=bool)
+    keep[order[:n_keep]] = True
+    masks, offset = [], 0
+    for array, _ in blocks:
+        masks.append(keep[offset : offset + array.size].reshape(array.shape))
+        offset += array.size
+    return masks
+
+
+def _threshold_masks(blocks, threshold, relative):
     """Masks of the parameters whose ``|value|`` exceeds the threshold."""
-    weight_masks, bias_masks = [], []
-    for weight, bias in zip(coefs, intercepts, strict=True):
-        scale = np.abs(weight).max() if relative and weight.size else 1.0
-        cut = threshold * scale
-        weight_masks.append(np.abs(weight) > cut)
-        bias_masks.append(np.abs(bias) > cut)
-    return weight_masks, bias_masks
-
-
-def _apply_masks(coefs, intercepts, weight_masks, bias_masks):
-    return (
-        [np.where(m, w, 0.0) for w, m in zip(coefs, weight_masks, strict=True)],
-        [np.where(m, b, 0.0) for b, m in zip(intercepts, bias_masks, strict=True)],
-    )
+    return [
+        np.abs(array) > threshold * (scale if relative else 1.0)
+        for array, scale in blocks
+    ]
 
 
 @validate_params(
@@ -133,7 +144,9 @@ def prune(estimator, threshold=None, *, n_keep=None, relative=True):
         Set to zero every weight and bias whose ``|value|`` is at most this.
         With ``relative=True`` (the default) the cut is ``threshold`` times the
         largest ``|w|`` of each weight matrix; the biases of a layer are cut
-        against the largest weight of the matrix feeding that layer. The kept
+        against the largest weight of the matrix feeding that layer, and a
+        token embedding table (``embedding_dim`` set) against its own largest
+        ``|value|``. The kept
         weights are then exactly the *active* weights that ``modules_``, the
         connectivity plots and :class:`BIMTPruner` use: ``threshold=0.01``
         removes the lines too thin to see in :func:`~skbimt.plot_network`.
@@ -142,10 +155,11 @@ def prune(estimator, threshold=None, *, n_keep=None, relative=True):
 
     n_keep : int or None, default=None
         Keep the ``n_keep`` parameters of largest ``|value|``, weights and
-        biases ranked together across all layers, and set the others to zero
-        (the paper's Appendix A). Ties are broken by position in the network,
-        so exactly ``n_keep`` parameters are kept (fewer of them are non-zero
-        only if the network already holds exact zeros).
+        biases (and token embedding entries) ranked together across all
+        layers, and set the others to zero (the paper's Appendix A). Ties are
+        broken by position in the network, so exactly ``n_keep`` parameters
+        are kept (fewer of them are non-zero only if the network already
+        holds exact zeros).
 
     relative : bool, default=True
         Whether ``threshold`` is relative to the largest ``|w|`` of each weight
@@ -158,9 +172,9 @@ def prune(estimator, threshold=None, *, n_keep=None, relative=True):
     -------
     pruned : BIMTRegressor or BIMTClassifier
         A deep copy of ``estimator`` holding the pruned ``coefs_``,
-        ``intercepts_`` and ``module_``. Training records (``loss_curve_``,
-        ``snapshots_``, ...) and positions (``coords_``) are those of the
-        original fit.
+        ``intercepts_``, ``embedding_`` (with token input) and ``module_``.
+        Training records (``loss_curve_``, ``snapshots_``, ...) and positions
+        (``coords_``) are those of the original fit.
 
     See Also
     --------
@@ -191,18 +205,20 @@ def prune(estimator, threshold=None, *, n_keep=None, relative=True):
             "weights under 1% of the largest of their matrix) or n_keep (the "
             "number of largest parameters to keep)."
         )
-    coefs, intercepts = estimator.coefs_, estimator.intercepts_
+    blocks = _parameter_blocks(estimator)
     if n_keep is not None:
-        n_total = sum(w.size + b.size for w, b in zip(coefs, intercepts, strict=True))
+        n_total = sum(array.size for array, _ in blocks)
         if n_keep > n_total:
-            raise ValueError(
-                f"n_keep={n_keep} is more than the {n_total} parameters (weights "
-                "and biases) of the network; pass n_keep <= "
-                f"{n_total}."
+            kinds = (
+                "weights and biases"
+                if _embedding(estimator) is None
+                else "weights, biases and embedding entries"
             )
-        masks = _largest_masks(
-            coefs, intercepts, _magnitude_order(coefs, intercepts), n_keep
-        )
+            raise ValueError(
+                f"n_keep={n_keep} is more than the {n_total} parameters ({kinds}) "
+                f"of the network; pass n_keep <= {n_total}."
+            )
+        masks = _largest_masks(blocks, _magnitude_order(blocks), n_keep)
     else:
         if relative and threshold >= 1:
             raise ValueError(
@@ -211,9 +227,9 @@ def prune(estimator, threshold=None, *, n_keep=None, relative=True):
                 "more every weight would be removed. Pass relative=False for "
                 "an absolute threshold."
             )
-        masks = _threshold_masks(coefs, intercepts, threshold, relative)
+        masks = _threshold_masks(blocks, threshold, relative)
     pruned = copy.deepcopy(estimator)
-    pruned._set_parameters(*_apply_masks(coefs, intercepts, *masks))
+    _install(pruned, blocks, masks)
     return pruned
 
 
@@ -227,7 +243,7 @@ class PruningFrontier:
     ----------
     n_parameters : ndarray of int
         Parameters kept (not pruned), increasing; the first is 0 and the last
-        the total number of weights and biases.
+        the total number of parameters.
     loss : ndarray of float
         Loss of the network pruned to ``n_parameters[i]`` parameters.
     """
@@ -250,8 +266,9 @@ class PruningFrontier:
 def pruning_frontier(estimator, X, y, *, n_points=30, spacing="log", scoring=None):
     """Loss against the number of parameters kept, pruning smallest first.
 
-    The paper's Appendix A: all parameters, weights and biases together, are
-    sorted by ``|value|``; for each count ``n`` the network keeps its ``n``
+    The paper's Appendix A: all parameters, weights and biases together (and
+    token embedding entries, with ``embedding_dim``), are sorted by
+    ``|value|``; for each count ``n`` the network keeps its ``n``
     largest parameters (as :func:`prune` with ``n_keep=n``) and is scored on
     ``(X, y)``, usually held-out data. A BIMT network whose loss stays flat
     down to a few parameters is as sparse as its connectivity graph looks.
@@ -333,8 +350,8 @@ def pruning_frontier(estimator, X, y, *, n_points=30, spacing="log", scoring=Non
         def loss(network):
             return -scorer(network, X, y)
 
-    coefs, intercepts = estimator.coefs_, estimator.intercepts_
-    order = _magnitude_order(coefs, intercepts)
+    blocks = _parameter_blocks(estimator)
+    order = _magnitude_order(blocks)
     n_total = order.size
     if spacing == "log":
         between = np.geomspace(1, n_total, n_points - 1)
@@ -347,8 +364,7 @@ def pruning_frontier(estimator, X, y, *, n_points=30, spacing="log", scoring=Non
     network = copy.copy(estimator)
     losses = np.empty(counts.size)
     for i, n_keep in enumerate(counts):
-        masks = _largest_masks(coefs, intercepts, order, n_keep)
-        network._set_parameters(*_apply_masks(coefs, intercepts, *masks))
+        _install(network, blocks, _largest_masks(blocks, order, n_keep))
         losses[i] = loss(network)
     return PruningFrontier(n_parameters=counts, loss=losses)
 
@@ -361,7 +377,9 @@ class BIMTPruner(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
     (or takes a trained one) and keeps the input features that lie on a path
     to some output through *active* weights, those with ``|w|`` above
     ``threshold`` times the largest ``|w|`` of their weight matrix: the inputs
-    that the connectivity plot shows connected. It is the BIMT analogue of
+    that the connectivity plot shows connected. With token input
+    (``embedding_dim`` set) each feature is a token, kept when any of its
+    embedding dimensions is. It is the BIMT analogue of
     :class:`~sklearn.feature_selection.SelectFromModel`.
 
     Parameters
@@ -484,7 +502,10 @@ class BIMTPruner(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             # The original X goes to the network, so that it records the
             # feature names for its own labels too.
             self.estimator_ = clone(self.estimator).fit(X, y)
-        self.support_ = active_neuron_masks(self.estimator_.coefs_, self.threshold)[0]
+        inputs = active_neuron_masks(self.estimator_.coefs_, self.threshold)[0]
+        # With token input, the input neurons are the embedding dimensions of
+        # each token in turn.
+        self.support_ = inputs.reshape(self.n_features_in_, -1).any(axis=1)
         if not self.support_.any():
             warnings.warn(
                 "No input feature reaches an output through weights above "
@@ -492,6 +513,7 @@ class BIMTPruner(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                 "weight matrix, so every feature is dropped. Lower threshold, "
                 "weaken the estimator's lambda_schedule or train it longer.",
                 UserWarning,
+                stacklevel=2,
             )
         return self
 

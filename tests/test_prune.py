@@ -53,13 +53,13 @@ def clf():
 
 
 def n_parameters(est):
-    return sum(w.size + b.size for w, b in zip(est.coefs_, est.intercepts_))
+    return sum(p.size for p in est.coefs_ + est.intercepts_)
 
 
 def n_nonzero(est):
     return sum(
         int(np.count_nonzero(w)) + int(np.count_nonzero(b))
-        for w, b in zip(est.coefs_, est.intercepts_)
+        for w, b in zip(est.coefs_, est.intercepts_, strict=True)
     )
 
 
@@ -84,14 +84,15 @@ def test_prune_returns_a_copy_and_leaves_the_original_alone(reg, task, kwargs):
     pruned = prune(reg, **kwargs)
 
     assert pruned is not reg and type(pruned) is type(reg)
-    for before, now in zip(coefs + intercepts, reg.coefs_ + reg.intercepts_):
+    current = reg.coefs_ + reg.intercepts_
+    for before, now in zip(coefs + intercepts, current, strict=True):
         np.testing.assert_array_equal(before, now)
     np.testing.assert_array_equal(reg.predict(X), prediction)
-    for before, now in zip(modules, reg.modules_):
+    for before, now in zip(modules, reg.modules_, strict=True):
         np.testing.assert_array_equal(before, now)
     assert n_nonzero(pruned) < n_nonzero(reg)
     # The copy predicts with its own pruned parameters.
-    for weight, param in zip(pruned.coefs_, pruned.module_.weights):
+    for weight, param in zip(pruned.coefs_, pruned.module_.weights, strict=True):
         np.testing.assert_array_equal(weight, param.detach().numpy())
     assert not np.array_equal(pruned.predict(X), prediction)
 
@@ -118,16 +119,22 @@ def test_n_keep_breaks_ties_to_keep_exactly_n_keep(reg):
         reg, [np.ones_like(w) for w in reg.coefs_],
         [np.ones_like(b) for b in reg.intercepts_],
     )
-    assert n_nonzero(prune(ones, n_keep=7)) == 7
+    pruned = prune(ones, n_keep=7)
+    assert n_nonzero(pruned) == 7
+    # Ties go to the parameters that come first: the first weights of layer 0.
+    np.testing.assert_array_equal(pruned.coefs_[0].ravel()[:7], 1.0)
 
 
 def test_relative_threshold_keeps_exactly_the_active_weights(reg):
     threshold = 0.02
     pruned = prune(reg, threshold)
-    for weight, mask in zip(pruned.coefs_, active_weight_masks(reg.coefs_, threshold)):
+    masks = active_weight_masks(reg.coefs_, threshold)
+    for weight, mask in zip(pruned.coefs_, masks, strict=True):
         np.testing.assert_array_equal(weight != 0, mask)
     # Biases are cut against the largest weight of the matrix feeding them.
-    for weight, bias, cut in zip(reg.coefs_, reg.intercepts_, pruned.intercepts_):
+    for weight, bias, cut in zip(
+        reg.coefs_, reg.intercepts_, pruned.intercepts_, strict=True
+    ):
         np.testing.assert_array_equal(
             cut != 0, np.abs(bias) > threshold * np.abs(weight).max()
         )
@@ -135,6 +142,7 @@ def test_relative_threshold_keeps_exactly_the_active_weights(reg):
     for before, after in zip(
         active_neuron_masks(reg.coefs_, threshold),
         active_neuron_masks(pruned.coefs_, threshold),
+        strict=True,
     ):
         np.testing.assert_array_equal(before, after)
 
@@ -165,8 +173,9 @@ def test_threshold_boundary_relative_and_absolute(reg):
 def test_zero_threshold_changes_nothing(reg):
     for relative in (True, False):
         pruned = prune(reg, 0.0, relative=relative)
-        for a, b in zip(pruned.coefs_ + pruned.intercepts_,
-                        reg.coefs_ + reg.intercepts_):
+        before = reg.coefs_ + reg.intercepts_
+        after = pruned.coefs_ + pruned.intercepts_
+        for a, b in zip(after, before, strict=True):
             np.testing.assert_array_equal(a, b)
 
 
@@ -235,8 +244,10 @@ def test_frontier_counts_increase_and_match_prune(reg, task, spacing):
 def test_frontier_leaves_the_estimator_alone(reg, task):
     _, _, X, y = task
     prediction = reg.predict(X)
+    module, coefs = reg.module_, reg.coefs_
     pruning_frontier(reg, X, y, n_points=5)
     np.testing.assert_array_equal(reg.predict(X), prediction)
+    assert reg.module_ is module and reg.coefs_ is coefs
 
 
 def test_frontier_small_network_has_one_point_per_count(task):
@@ -318,7 +329,7 @@ def test_prefit_reads_the_fitted_network_without_training(reg, task):
     pruner = BIMTPruner(reg, prefit=True).fit(X)  # y is not needed
     assert pruner.estimator_ is not reg
     assert pruner.estimator_.n_iter_ == reg.n_iter_
-    for a, b in zip(pruner.estimator_.coefs_, reg.coefs_):
+    for a, b in zip(pruner.estimator_.coefs_, reg.coefs_, strict=True):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(pruner.get_support(indices=True), INFORMATIVE)
     # Another threshold on the same network, no training.
@@ -404,3 +415,26 @@ def test_pruner_refuses_other_estimators_and_missing_y(task):
         BIMTPruner(LinearRegression()).fit(X, y)
     with pytest.raises(ValueError, match="requires y to be passed"):
         BIMTPruner(BIMTRegressor(max_iter=5)).fit(X)
+
+
+def test_token_input_prunes_embeddings_and_selects_tokens():
+    # Three token columns over 5 ids; y reads tokens 0 and 2, token 1 is noise.
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 5, (300, 3))
+    y = rng.normal(size=5)[X[:, 0]] + np.cos(X[:, 2])
+    reg = BIMTRegressor(embedding_dim=2, max_iter=3000, random_state=0)
+    selector = BIMTPruner(reg).fit(X, y)
+    np.testing.assert_array_equal(selector.get_support(), [True, False, True])
+    np.testing.assert_array_equal(selector.transform(X), X[:, [0, 2]])
+
+    model = selector.estimator_
+    total = n_parameters(model) + model.embedding_.size  # 581 + 5 * 2
+    pruned = prune(model, n_keep=30)
+    assert n_nonzero(pruned) + np.count_nonzero(pruned.embedding_) == 30
+    assert np.count_nonzero(model.embedding_) == model.embedding_.size
+    frontier = pruning_frontier(model, X, y, n_points=5)
+    assert frontier.n_parameters[-1] == total
+    assert frontier.loss[-1] == mean_squared_error(y, model.predict(X))
+    assert frontier.loss[0] == pytest.approx(np.mean(y**2), rel=1e-12)
+    with pytest.raises(ValueError, match="weights, biases and embedding entries"):
+        prune(model, n_keep=total + 1)
