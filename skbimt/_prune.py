@@ -146,12 +146,11 @@ def prune(estimator, threshold=None, *, n_keep=None, relative=True):
         largest ``|w|`` of each weight matrix; the biases of a layer are cut
         against the largest weight of the matrix feeding that layer, and a
         token embedding table (``embedding_dim`` set) against its own largest
-        ``|value|``. The kept
-        weights are then exactly the *active* weights that ``modules_``, the
-        connectivity plots and :class:`BIMTPruner` use: ``threshold=0.01``
-        removes the lines too thin to see in :func:`~skbimt.plot_network`.
-        Relative thresholds must be below 1, since ``threshold=1`` would remove
-        every weight.
+        ``|value|``. The kept weights are then exactly the *active* weights
+        that ``modules_``, the connectivity plots and :class:`BIMTPruner` use:
+        ``threshold=0.01`` removes the lines too thin to see in
+        :func:`~skbimt.plot_network`. Relative thresholds must be below 1,
+        since ``threshold=1`` would remove every weight.
 
     n_keep : int or None, default=None
         Keep the ``n_keep`` parameters of largest ``|value|``, weights and
@@ -268,8 +267,8 @@ def pruning_frontier(estimator, X, y, *, n_points=30, spacing="log", scoring=Non
 
     The paper's Appendix A: all parameters, weights and biases together (and
     token embedding entries, with ``embedding_dim``), are sorted by
-    ``|value|``; for each count ``n`` the network keeps its ``n``
-    largest parameters (as :func:`prune` with ``n_keep=n``) and is scored on
+    ``|value|``; for each count ``n`` the network keeps its ``n`` largest
+    parameters (as :func:`prune` with ``n_keep=n``) and is scored on
     ``(X, y)``, usually held-out data. A BIMT network whose loss stays flat
     down to a few parameters is as sparse as its connectivity graph looks.
 
@@ -320,6 +319,7 @@ def pruning_frontier(estimator, X, y, *, n_points=30, spacing="log", scoring=Non
     Examples
     --------
     >>> import numpy as np
+    >>> from sklearn.metrics import mean_squared_error
     >>> from skbimt import BIMTRegressor, pruning_frontier
     >>> rng = np.random.RandomState(0)
     >>> X = rng.uniform(-1, 1, size=(300, 3))
@@ -328,7 +328,7 @@ def pruning_frontier(estimator, X, y, *, n_points=30, spacing="log", scoring=Non
     >>> frontier = pruning_frontier(reg, X[200:], y[200:], n_points=10)
     >>> frontier.n_parameters
     array([  0,   1,   2,   5,  10,  23,  50, 109, 238, 521])
-    >>> bool(frontier.loss[-1] == np.mean((reg.predict(X[200:]) - y[200:]) ** 2))
+    >>> bool(frontier.loss[-1] == mean_squared_error(y[200:], reg.predict(X[200:])))
     True
     """
     _check_fitted_bimt(estimator, "pruning_frontier")

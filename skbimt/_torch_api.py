@@ -266,6 +266,39 @@ class BIMT:
             layer.assignment[:] = np.arange(layer.n_neurons)
         self._distances = None
 
+    def to_networkx(self):
+        """Weighted graph: a node ``(layer, neuron)`` per neuron, an edge per weight.
+
+        Nodes carry ``pos``; edges ``weight`` (``|w|``) and ``value`` (``w``).
+        """
+        import networkx as nx
+
+        positions = self.positions()
+        graph = nx.Graph()
+        for name, pos in positions.items():
+            graph.add_nodes_from(
+                ((name, j), {"layer": name, "pos": tuple(p)}) for j, p in enumerate(pos)
+            )
+        for c in self._connections:
+            weight = c.in_out().detach().to("cpu", torch.float64).numpy()
+            rows, cols = np.nonzero(weight)
+            graph.add_edges_from(
+                ((c.pre, int(r)), (c.post, int(q)),
+                 {"weight": abs(float(weight[r, q])), "value": float(weight[r, q])})
+                for r, q in zip(rows, cols, strict=True)
+            )
+        return graph
+
+    def modularity(self, method="greedy", random_state=None):
+        """Newman modularity of :meth:`to_networkx`'s graph, as ``modularity_``."""
+        import networkx as nx
+
+        from ._graph import find_communities
+
+        graph = self.to_networkx()
+        communities = find_communities(graph, method=method, random_state=random_state)
+        return float(nx.community.modularity(graph, communities, weight="weight"))
+
     # -- internals --------------------------------------------------------------------
 
     def _size(self, name):

@@ -44,7 +44,9 @@ def test_gif_has_one_frame_per_snapshot(snapshotted, tmp_path):
 
 def test_frames_show_each_snapshot(snapshotted):
     animation = animate_training(snapshotted, color_modules=True)
-    ax = plt.gcf().axes[0]  # animate_training made the current figure
+    fig = plt.gcf()  # animate_training made the current figure
+    fig.canvas.draw()  # starts the animation, as plt.show() would
+    ax = fig.axes[0]
     for index, snapshot in enumerate(snapshotted.snapshots_):
         animation._func(index)
         lines = [c for c in ax.collections if c.get_gid().startswith("weights_")]

@@ -384,6 +384,20 @@ def test_pruner_works_with_a_classifier_and_string_labels(clf):
     np.testing.assert_array_equal(pruner.get_support(), [True, True])
 
 
+def test_an_input_wired_only_to_a_dead_end_is_dropped(reg, task):
+    # Wire noise feature 0 strongly to hidden neuron h, whose outputs are cut:
+    # the weight is visible, but no path carries x0 to the output.
+    X = task[2]
+    h = int(np.flatnonzero(~active_neuron_masks(reg.coefs_)[1])[0])
+    coefs = [w.copy() for w in reg.coefs_]
+    coefs[0][0, h] = np.abs(coefs[0]).max()
+    coefs[1][h, :] = 0.0
+    wired = with_parameters(reg, coefs, reg.intercepts_)
+    assert active_weight_masks(wired.coefs_)[0][0].any()
+    pruner = BIMTPruner(wired, prefit=True).fit(X)
+    np.testing.assert_array_equal(pruner.get_support(indices=True), INFORMATIVE)
+
+
 def test_no_surviving_feature_warns(reg, task):
     X = task[2]
     coefs = [np.zeros_like(reg.coefs_[0])] + reg.coefs_[1:]
