@@ -12,6 +12,7 @@ from ._graph import (
 )
 from ._network import MLP
 from ._plotting import plot_network
+from ._prune import BIMTPruner, PruningFrontier, prune, pruning_frontier
 from ._schedule import PAPER_SCHEDULE, lambda_values
 from ._training import DivergenceWarning
 
@@ -19,12 +20,14 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BIMTClassifier",
+    "BIMTPruner",
     "BIMTRegressor",
     "DivergenceWarning",
     "Geometry",
     "MLP",
     "NeuronLayer",
     "PAPER_SCHEDULE",
+    "PruningFrontier",
     "active_neuron_masks",
     "connection_cost",
     "connectivity_graph",
@@ -32,5 +35,7 @@ __all__ = [
     "lambda_values",
     "modules_and_modularity",
     "plot_network",
+    "prune",
+    "pruning_frontier",
     "to_networkx",
 ]

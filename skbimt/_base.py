@@ -233,6 +233,8 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         target = self._validate_targets(y)
         _check_float32_range(target, "y")
         n_tokens = None
+        for stale in ("embedding_", "vocab_size_"):
+            self.__dict__.pop(stale, None)
         if self.embedding_dim is None:
             X = X.astype(np.float32) if X.dtype.kind in "iu" else X
             _check_float32_range(X, "X")

@@ -33,11 +33,13 @@ def public_estimators():
 
 def quick_instance(cls):
     # Like scikit-learn's own MLP checks: fewer steps keep the suite fast.
+    if issubclass(cls, skbimt.BIMTPruner):
+        return cls(BIMTRegressor(max_iter=300, random_state=0))
     return cls(max_iter=300, random_state=0)
 
 
 def test_discovery_finds_the_estimators():
-    assert {BIMTRegressor, BIMTClassifier} <= set(public_estimators())
+    assert {BIMTRegressor, BIMTClassifier, skbimt.BIMTPruner} <= set(public_estimators())
 
 
 @parametrize_with_checks([quick_instance(cls) for cls in public_estimators()])
