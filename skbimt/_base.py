@@ -141,6 +141,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "snapshot_every": [Interval(Integral, 1, None, closed="left"), None],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "cost_reduction": [StrOptions({"sum", "mean"})],
     }
 
     @abstractmethod
@@ -167,6 +168,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         n_threads=1,
         snapshot_every=None,
         embedding_dim=None,
+        cost_reduction="sum",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -188,6 +190,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self.n_threads = n_threads
         self.snapshot_every = snapshot_every
         self.embedding_dim = embedding_dim
+        self.cost_reduction = cost_reduction
 
     # -- hooks for the subclasses -------------------------------------------
 
@@ -284,6 +287,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 rng=rng,
                 verbose=self.verbose,
                 snapshot_every=self.snapshot_every,
+                cost_reduction=self.cost_reduction,
             )
         flat = flat.cpu().double()
         embedding = layout.embedding(flat)

@@ -98,6 +98,13 @@ default=((1e-3, 0.25), (1e-2, 0.5), (1e-3, 0.25))
         concatenation of the tokens' embeddings; the dimensions of all tokens
         share positions and move together in swaps. None takes ``X`` as
         numeric features.
+
+    cost_reduction : {"sum", "mean"}, default="sum"
+        ``"sum"`` is the paper's Eq. 3. ``"mean"`` averages the cost over each
+        weight matrix, bias vector and embedding table before adding them,
+        as the authors' code does for modular addition, the permutation group,
+        the transformer and MNIST: use it with the ``lambda`` values quoted for
+        those tasks (0.1 to 1), which would wipe out a network under ``"sum"``.
 """
 
 _SHARED_ATTRIBUTES = """
@@ -246,6 +253,7 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
         n_threads=1,
         snapshot_every=None,
         embedding_dim=None,
+        cost_reduction="sum",
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -268,6 +276,7 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
             n_threads=n_threads,
             snapshot_every=snapshot_every,
             embedding_dim=embedding_dim,
+            cost_reduction=cost_reduction,
         )
 
     _loss = "squared_error"
@@ -364,6 +373,7 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
         n_threads=1,
         snapshot_every=None,
         embedding_dim=None,
+        cost_reduction="sum",
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -386,6 +396,7 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
             n_threads=n_threads,
             snapshot_every=snapshot_every,
             embedding_dim=embedding_dim,
+            cost_reduction=cost_reduction,
         )
 
     _loss = "cross_entropy"

@@ -55,17 +55,26 @@ class TrainingLog:
     snapshots: list = field(default_factory=list)
 
 
-def flat_lengths(layout, geometry, out):
+def flat_lengths(layout, geometry, out, reduction="sum"):
     """Write each parameter's length into ``out``.
 
     Weights get their length ``d`` in the geometry; biases and token
-    embeddings ``y_star`` (the geometry's ``bias_distance``).
+    embeddings ``y_star`` (the geometry's ``bias_distance``). With
+    ``reduction="mean"`` every length is divided by the size of its weight
+    matrix, bias vector or embedding table, so that ``sum(length * |theta|)``
+    is the sum over tensors of their mean cost.
     """
     out.fill_(geometry.bias_distance)
     for block, distance in zip(
         layout.connection_weights(out), _distances(geometry), strict=True
     ):
         block.copy_(torch.as_tensor(distance, dtype=out.dtype))
+    if reduction == "mean":
+        tensors = [*layout.weight_slices, *layout.bias_slices]
+        if layout.embedding_slice is not None:
+            tensors.append(layout.embedding_slice)
+        for part in tensors:
+            out[part] /= part.stop - part.start
     return out
 
 
@@ -96,6 +105,7 @@ def train(
     rng,
     verbose=0,
     snapshot_every=None,
+    cost_reduction="sum",
 ):
     """Train the flat parameters ``flat`` in place with BIMT.
 
@@ -129,6 +139,8 @@ def train(
         Print progress when >= 1, swaps too when >= 2.
     snapshot_every : int or None, default=None
         Record parameters and positions every this many steps.
+    cost_reduction : {"sum", "mean"}, default="sum"
+        How the connection cost adds up, see :func:`flat_lengths`.
 
     Returns
     -------
@@ -139,7 +151,7 @@ def train(
     grad = torch.zeros_like(flat)
     backprop = MLPBackprop(layout, activation, loss, flat, grad)
     adam = FlatAdam(flat, learning_rate)
-    lengths = flat_lengths(layout, geometry, torch.empty_like(flat))
+    lengths = flat_lengths(layout, geometry, torch.empty_like(flat), cost_reduction)
     weighted_sign = torch.empty_like(flat)
     loss_history = torch.full((max_iter,), float("nan"), device=flat.device)
     cost_history = torch.full((max_iter,), float("nan"), device=flat.device)
@@ -178,7 +190,7 @@ def train(
                 )
                 log.n_swaps.append(n_swaps)
                 if n_swaps:
-                    flat_lengths(layout, geometry, lengths)
+                    flat_lengths(layout, geometry, lengths, cost_reduction)
                 if verbose >= 2:
                     print(f"[BIMT] step {step + 1}: {n_swaps} swaps")
             if (step + 1) % CHECK_EVERY == 0 or step + 1 == max_iter:

@@ -284,3 +284,15 @@ def test_warnings_are_clean_on_a_normal_fit():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         BIMTRegressor(max_iter=50).fit(X, y).predict(X)
+
+
+def test_mean_cost_reduction_averages_each_tensor():
+    X, y = symbolic_a()
+    common = dict(hidden_layer_sizes=(5,), max_iter=1, swap_every=None,
+                  learning_rate=1e-30, random_state=0)
+    mean = BIMTRegressor(cost_reduction="mean", **common).fit(X, y)
+    geometry = mean.geometry_
+    expected = sum(
+        (geometry.distance(c) * np.abs(w)).mean() for c, w in enumerate(mean.coefs_)
+    ) + 0.1 * sum(np.abs(b).mean() for b in mean.intercepts_)
+    assert mean.connection_cost_curve_[0] == pytest.approx(expected, rel=1e-5)
