@@ -24,7 +24,7 @@ from _settings import training_steps
 from matplotlib.collections import LineCollection
 
 from skbimt.datasets import make_in_context_regression
-from skbimt.nn import TinyTransformer
+from skbimt.nn import TinyTransformer, train_module
 
 steps = training_steps(40000)
 phases = [0.001, 0.01, 0.1, 0.3]
@@ -41,20 +41,20 @@ def train(use_bimt, seed=0, batch_size=128):
     torch.manual_seed(seed)
     model = TinyTransformer(d_in=2, d_out=1, d_model=32, n_layers=2, n_heads=1)
     bimt = model.bimt(width=2.0, spacing=0.5)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     rng = np.random.RandomState(seed)
-    for step in range(steps):
+
+    def batches(step):
         X, y, _ = make_in_context_regression(batch_size, random_state=rng)
-        prediction = model(as_tokens(X))[:, -1, 0]
-        loss = torch.mean((prediction - torch.as_tensor(y, dtype=torch.float32)) ** 2)
-        if use_bimt:
-            lam = phases[min(len(phases) - 1, step * len(phases) // steps)]
-            loss = loss + lam * bimt.cost(reduction="mean")
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        if use_bimt and (step + 1) % 200 == 0:
-            bimt.swap(k=30)
+        return as_tokens(X), torch.as_tensor(y, dtype=torch.float32)
+
+    train_module(
+        model, bimt, batches,
+        lambda output, y: torch.mean((output[:, -1, 0] - y) ** 2),
+        max_iter=steps,
+        lambda_schedule=[(lam, 0.25) for lam in phases] if use_bimt else 0.0,
+        learning_rate=1e-3, k=30, swap_every=200 if use_bimt else None,
+        cost_reduction="mean",
+    )
     return model, bimt
 
 

@@ -28,7 +28,7 @@ that the declared ties are complete: the reordered network must compute the
 same function.
 """
 
-from ._torch_api import BIMT, grid, line
+from ._torch_api import BIMT, grid, line, train_module
 from ._transformer import TinyTransformer
 
-__all__ = ["BIMT", "TinyTransformer", "grid", "line"]
+__all__ = ["BIMT", "TinyTransformer", "grid", "line", "train_module"]
