@@ -18,6 +18,9 @@ _FORMULAS = {
     "b": (3, lambda x: np.column_stack(
         [x[:, 0] ** 2, x[:, 0] ** 2 + x[:, 1] ** 2,
          x[:, 0] ** 2 + x[:, 1] ** 2 + x[:, 2] ** 2])),
+    # Figure 2 and appendix A: two outputs sharing the products x1 x4, x2 x3.
+    "ablation": (4, lambda x: np.column_stack(
+        [x[:, 0] * x[:, 3] + x[:, 1] * x[:, 2], x[:, 0] * x[:, 3] - x[:, 1] * x[:, 2]])),
     # (c) compositionality: y = sqrt(I), I = (x1 - x2)^2 + (x3 - x4)^2.
     "c": (4, lambda x: np.sqrt(
         (x[:, 0] - x[:, 1]) ** 2 + (x[:, 2] - x[:, 3]) ** 2)[:, None]),
@@ -32,11 +35,13 @@ def make_symbolic(formula="a", n_samples=1000, random_state=None):
 
     - ``"a"`` independence: ``y1 = x2^2 + sin(pi x4)``, ``y2 = (x1 + x3)^3``;
     - ``"b"`` feature sharing: ``(x1^2, x1^2 + x2^2, x1^2 + x2^2 + x3^2)``;
-    - ``"c"`` compositionality: ``y = sqrt((x1 - x2)^2 + (x3 - x4)^2)``.
+    - ``"c"`` compositionality: ``y = sqrt((x1 - x2)^2 + (x3 - x4)^2)``;
+    - ``"ablation"``, the regression of Figure 2 and appendix A:
+      ``(x1 x4 + x2 x3, x1 x4 - x2 x3)``.
 
     Parameters
     ----------
-    formula : {"a", "b", "c"}, default="a"
+    formula : {"a", "b", "c", "ablation"}, default="a"
         Which formula.
     n_samples : int, default=1000
         Number of samples.
