@@ -81,9 +81,7 @@ class ReferenceBIMT(nn.Module):
         self.activation = nn.SiLU()
         # Neuron x-coordinates of each layer, by tensor position (= slot).
         self.coordinates = [
-            torch.tensor(
-                [A * (j + 0.5) / n for j in range(n)], dtype=dtype
-            )
+            torch.tensor([A * (j + 0.5) / n for j in range(n)], dtype=dtype)
             for n in self.layer_sizes
         ]
         # in_perm[p]: original feature fed to input position p.
@@ -208,8 +206,9 @@ class ReferenceBIMT(nn.Module):
             self.swap(layer, j, best)
         return best if apply else None
 
-    def relocate(self, k, allowed_layers=None, evaluate_all_layers=True,
-                 follow_neurons=True):
+    def relocate(
+        self, k, allowed_layers=None, evaluate_all_layers=True, follow_neurons=True
+    ):
         """One naive swap pass over the network, input to output.
 
         Parameters
@@ -229,8 +228,8 @@ class ReferenceBIMT(nn.Module):
         -------
         n_swaps : int
         """
-        allowed = set(range(self.n_layers)) if allowed_layers is None else set(
-            allowed_layers
+        allowed = (
+            set(range(self.n_layers)) if allowed_layers is None else set(allowed_layers)
         )
         n_swaps = 0
         for layer in range(self.n_layers):
@@ -277,9 +276,19 @@ def paper_lambdas(max_iter, schedule=((1e-3, 0.25), (1e-2, 0.5), (1e-3, 0.25))):
     return values
 
 
-def train_reference(model, X, y, *, loss, lambdas, learning_rate=1e-3,
-                    swap_every=200, k=6, allowed_layers=None,
-                    permute_moments=False):
+def train_reference(
+    model,
+    X,
+    y,
+    *,
+    loss,
+    lambdas,
+    learning_rate=1e-3,
+    swap_every=200,
+    k=6,
+    allowed_layers=None,
+    permute_moments=False,
+):
     """The notebooks' training loop: autograd loss + lambda * cost, Adam, swaps.
 
     Parameters

@@ -40,7 +40,8 @@ def set_single_thread(blas_threads=1):
 
 def add_thread_arguments(parser):
     parser.add_argument(
-        "--blas-threads", default="1",
+        "--blas-threads",
+        default="1",
         help="numpy BLAS threads: an integer, or 'default' to leave numpy's own "
         "setting (default: 1)",
     )
@@ -71,7 +72,11 @@ def median(values):
 def _git(*args):
     try:
         return subprocess.run(
-            ["git", *args], cwd=REPO, capture_output=True, text=True, check=True,
+            ["git", *args],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
             timeout=10,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
@@ -110,8 +115,12 @@ def print_header(title):
     if load is not None:
         print(
             f"load average: {load[0]:.2f} (1 min) at start"
-            + ("  -- other processes are busy; absolute times are noisy, "
-               "ratios less so" if load[0] > 0.5 else "")
+            + (
+                "  -- other processes are busy; absolute times are noisy, "
+                "ratios less so"
+                if load[0] > 0.5
+                else ""
+            )
         )
     print(
         f"skbimt      : commit {commit}"
@@ -158,8 +167,14 @@ def print_footer():
     """Load at the end: tells whether other processes competed for the cores."""
     if hasattr(os, "getloadavg"):
         load = os.getloadavg()
-        print(f"\nload average at end: {load[0]:.2f} (1 min), {load[1]:.2f} (5 min)"
-              + ("  -- this machine has 2 cores: a load above ~1 means another "
-                 "process competed with the benchmark" if load[1] > 1 else ""))
+        print(
+            f"\nload average at end: {load[0]:.2f} (1 min), {load[1]:.2f} (5 min)"
+            + (
+                "  -- this machine has 2 cores: a load above ~1 means another "
+                "process competed with the benchmark"
+                if load[1] > 1
+                else ""
+            )
+        )
     print(f"reproduce: {reproduce_command()}")
     sys.stdout.flush()

@@ -67,18 +67,26 @@ def symbolic_a(n_samples=1000, seed=0):
 def run_ours(task, X, y, n_steps, seed):
     if task == "two moons":
         model = BIMTClassifier(
-            hidden_layer_sizes=(20, 20), A=A, y_star=Y_STAR, k=K,
-            swap_every=SWAP_EVERY, max_iter=n_steps, random_state=seed,
+            hidden_layer_sizes=(20, 20),
+            A=A,
+            y_star=Y_STAR,
+            k=K,
+            swap_every=SWAP_EVERY,
+            max_iter=n_steps,
+            random_state=seed,
         )
     else:
         model = BIMTRegressor(max_iter=n_steps, random_state=seed)
     seconds, _ = timed(model.fit, X, y)
     quality = (
-        f"train acc {model.score(X, y):.3f}" if task == "two moons"
+        f"train acc {model.score(X, y):.3f}"
+        if task == "two moons"
         else f"train MSE {np.mean((model.predict(X) - y) ** 2):.4f}"
     )
-    info = (f"{quality}, final cost {model.connection_cost_curve_[-1]:.3f}, "
-            f"{int(model.swap_counts_.sum())} swaps")
+    info = (
+        f"{quality}, final cost {model.connection_cost_curve_[-1]:.3f}, "
+        f"{int(model.swap_counts_.sum())} swaps"
+    )
     return seconds, info
 
 
@@ -88,8 +96,10 @@ def initial_parameters(sizes, seed):
     generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
     layout = FlatLayout(sizes)
     flat = init_parameters(layout, generator)
-    return ([w.numpy().copy() for w in layout.weights(flat)],
-            [b.numpy().copy() for b in layout.biases(flat)])
+    return (
+        [w.numpy().copy() for w in layout.weights(flat)],
+        [b.numpy().copy() for b in layout.biases(flat)],
+    )
 
 
 def run_reference(task, X, y, n_steps, seed):
@@ -105,8 +115,14 @@ def run_reference(task, X, y, n_steps, seed):
     def run():
         model = ReferenceBIMT(sizes, A, Y_STAR).set_weights(weights, biases)
         result = train_reference(
-            model, Xt, yt, loss=loss, lambdas=lambdas, learning_rate=LR,
-            swap_every=SWAP_EVERY, k=K,
+            model,
+            Xt,
+            yt,
+            loss=loss,
+            lambdas=lambdas,
+            learning_rate=LR,
+            swap_every=SWAP_EVERY,
+            k=K,
         )
         return model, result
 
@@ -115,16 +131,18 @@ def run_reference(task, X, y, n_steps, seed):
         output = model(Xt)
     quality = (
         f"train acc {(output.argmax(1) == yt).float().mean().item():.3f}"
-        if task == "two moons" else f"train MSE {result['loss']:.4f}"
+        if task == "two moons"
+        else f"train MSE {result['loss']:.4f}"
     )
-    info = (f"{quality}, final cost {result['cost']:.3f}, "
-            f"{result['n_swaps']} swaps")
+    info = f"{quality}, final cost {result['cost']:.3f}, {result['n_swaps']} swaps"
     return seconds, info
 
 
 def bench_task(task, X, y, n_steps, n_ours, n_ref):
-    print(f"\n### {task}: {X.shape[0]} samples, {n_steps} steps, ours x{n_ours}, "
-          f"reference x{n_ref} (interleaved)")
+    print(
+        f"\n### {task}: {X.shape[0]} samples, {n_steps} steps, ours x{n_ours}, "
+        f"reference x{n_ref} (interleaved)"
+    )
     run_ours(task, X, y, 50, 0)  # warm-up (imports, allocations)
     times = {"ours": [], "reference": []}
     infos = {}
@@ -139,24 +157,40 @@ def bench_task(task, X, y, n_steps, n_ours, n_ref):
             print(f"  reference run {i + 1}: {seconds:7.2f} s", flush=True)
     t_ours, t_ref = median(times["ours"]), median(times["reference"])
     rows = [
-        ["ours: fit()", len(times["ours"]), f"{t_ours:.2f} s",
-         f"{1e6 * t_ours / n_steps:.0f} us", "1.00", infos["ours"]],
-        ["reference (notebooks)", len(times["reference"]), f"{t_ref:.2f} s",
-         f"{1e6 * t_ref / n_steps:.0f} us", f"{t_ref / t_ours:.2f}",
-         infos["reference"]],
+        [
+            "ours: fit()",
+            len(times["ours"]),
+            f"{t_ours:.2f} s",
+            f"{1e6 * t_ours / n_steps:.0f} us",
+            "1.00",
+            infos["ours"],
+        ],
+        [
+            "reference (notebooks)",
+            len(times["reference"]),
+            f"{t_ref:.2f} s",
+            f"{1e6 * t_ref / n_steps:.0f} us",
+            f"{t_ref / t_ours:.2f}",
+            infos["reference"],
+        ],
     ]
-    print_table(rows, ["variant", "runs", "median", "per step", "time / ours",
-                       "result (last run)"])
-    print("  (same initial weights; results differ because the notebooks leave "
-          "Adam's moments in place when neurons swap, skbimt moves them with "
-          "the weights)")
+    print_table(
+        rows,
+        ["variant", "runs", "median", "per step", "time / ours", "result (last run)"],
+    )
+    print(
+        "  (same initial weights; results differ because the notebooks leave "
+        "Adam's moments in place when neurons swap, skbimt moves them with "
+        "the weights)"
+    )
     return t_ours, t_ref, min(times["ours"])
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="2,000 steps instead of 20,000, < 30 s")
+    parser.add_argument(
+        "--quick", action="store_true", help="2,000 steps instead of 20,000, < 30 s"
+    )
     add_thread_arguments(parser)
     args = parser.parse_args(argv)
     set_single_thread(blas_threads_argument(args.blas_threads))
@@ -165,20 +199,26 @@ def main(argv=None):
     n_ours, n_ref = (2, 1) if args.quick else (3, 1)
     results = {
         "two moons": bench_task("two moons", *two_moons(), n_steps, n_ours, n_ref),
-        "symbolic (a)": bench_task("symbolic (a)", *symbolic_a(), n_steps, n_ours,
-                                   n_ref),
+        "symbolic (a)": bench_task(
+            "symbolic (a)", *symbolic_a(), n_steps, n_ours, n_ref
+        ),
     }
     print("\n### summary (ratio = reference / ours)")
     scale = PAPER_STEPS / n_steps
     for task, (t_ours, t_ref, t_min) in results.items():
         estimate = t_ours * scale
-        note = (f"{n_steps} steps measured, x{scale:.0f} extrapolated: "
-                if scale != 1 else "")
-        print(f"{task:13}: ours {t_ours:.2f} s (min {t_min:.2f} s), reference "
-              f"{t_ref:.2f} s, "
-              f"ratio {t_ref / t_ours:.1f}x; {note}20,000-step fit "
-              f"{estimate:.2f} s vs target {TARGETS[task]:.0f} s -> "
-              f"{verdict(estimate, TARGETS[task])}")
+        note = (
+            f"{n_steps} steps measured, x{scale:.0f} extrapolated: "
+            if scale != 1
+            else ""
+        )
+        print(
+            f"{task:13}: ours {t_ours:.2f} s (min {t_min:.2f} s), reference "
+            f"{t_ref:.2f} s, "
+            f"ratio {t_ref / t_ours:.1f}x; {note}20,000-step fit "
+            f"{estimate:.2f} s vs target {TARGETS[task]:.0f} s -> "
+            f"{verdict(estimate, TARGETS[task])}"
+        )
     print_footer()
 
 

@@ -75,8 +75,10 @@ def make_plain_torch(X, y, n_steps):
     def run():
         torch.manual_seed(0)
         model = nn.Sequential(
-            nn.Linear(n_in, HIDDEN[0]), nn.SiLU(),
-            nn.Linear(HIDDEN[0], HIDDEN[1]), nn.SiLU(),
+            nn.Linear(n_in, HIDDEN[0]),
+            nn.SiLU(),
+            nn.Linear(HIDDEN[0], HIDDEN[1]),
+            nn.SiLU(),
             nn.Linear(HIDDEN[1], n_out),
         )
         try:
@@ -106,8 +108,15 @@ def make_reference(X, y, n_steps, swap_every):
     def run():
         model = ReferenceBIMT(sizes, A, Y_STAR, seed=0)
         return timed(
-            train_reference, model, Xt, yt, loss="mse", lambdas=lambdas,
-            learning_rate=LR, swap_every=swap_every, k=K,
+            train_reference,
+            model,
+            Xt,
+            yt,
+            loss="mse",
+            lambdas=lambdas,
+            learning_rate=LR,
+            swap_every=swap_every,
+            k=K,
         )[0]
 
     return run
@@ -116,10 +125,16 @@ def make_reference(X, y, n_steps, swap_every):
 def make_ours_fit(X, y, n_steps, with_cost):
     def run():
         model = BIMTRegressor(
-            hidden_layer_sizes=HIDDEN, A=A, y_star=Y_STAR, k=K,
+            hidden_layer_sizes=HIDDEN,
+            A=A,
+            y_star=Y_STAR,
+            k=K,
             lambda_schedule=PAPER_SCHEDULE if with_cost else 0.0,
             swap_every=SWAP_EVERY if with_cost else None,
-            max_iter=n_steps, learning_rate=LR, random_state=0, n_threads=1,
+            max_iter=n_steps,
+            learning_rate=LR,
+            random_state=0,
+            n_threads=1,
         )
         return timed(model.fit, X, y)[0]
 
@@ -140,11 +155,21 @@ def make_ours_train(X, y, n_steps, with_cost):
         layout = FlatLayout(sizes)
         flat = init_parameters(layout, generator)
         return timed(
-            train, flat, layout, geometry, activation="silu",
-            loss="squared_error", X=Xt, target=yt, lambdas=lambdas,
-            learning_rate=LR, batch_size=None,
-            swap_every=SWAP_EVERY if with_cost else None, k=K,
-            swap_layers=swappable_layers(geometry, True, True), rng=rng,
+            train,
+            flat,
+            layout,
+            geometry,
+            activation="silu",
+            loss="squared_error",
+            X=Xt,
+            target=yt,
+            lambdas=lambdas,
+            learning_rate=LR,
+            batch_size=None,
+            swap_every=SWAP_EVERY if with_cost else None,
+            k=K,
+            swap_layers=swappable_layers(geometry, True, True),
+            rng=rng,
         )[0]
 
     return run
@@ -162,9 +187,11 @@ VARIANTS = [
 
 
 def bench_config(name, X, y, n_steps, rounds):
-    print(f"\n### {name}: {X.shape[0]} samples, layers "
-          f"{X.shape[1]}-{HIDDEN[0]}-{HIDDEN[1]}-{y.shape[1]}, N={n_steps} "
-          f"steps per run, {rounds} rounds")
+    print(
+        f"\n### {name}: {X.shape[0]} samples, layers "
+        f"{X.shape[1]}-{HIDDEN[0]}-{HIDDEN[1]}-{y.shape[1]}, N={n_steps} "
+        f"steps per run, {rounds} rounds"
+    )
     makers = {
         "a": lambda n: make_plain_torch(X, y, n),
         "b": lambda n: make_reference(X, y, n, None),
@@ -181,12 +208,16 @@ def bench_config(name, X, y, n_steps, rounds):
     keys = list(runs)
     for r in range(rounds):
         # Interleaved; the starting variant rotates so none is always first.
-        for key in keys[r % len(keys):] + keys[: r % len(keys)]:
+        for key in keys[r % len(keys) :] + keys[: r % len(keys)]:
             per_step[key].append(runs[key]() / n_steps)
     t = {key: median(v) for key, v in per_step.items()}
     rows = [
-        [label, fmt_time(t[key]), fmt_time(min(per_step[key])),
-         f"{t[key] / t['a']:.2f}"]
+        [
+            label,
+            fmt_time(t[key]),
+            fmt_time(min(per_step[key])),
+            f"{t[key] / t['a']:.2f}",
+        ]
         for key, label in VARIANTS
     ]
     print_table(rows, ["variant", "median/step", "min/step", "vs (a)"])
@@ -198,23 +229,37 @@ def bench_config(name, X, y, n_steps, rounds):
         "b/d fit": t["b"] / t["d_fit"],
         "b+s/d fit": t["b+s"] / t["d_fit"],
     }
-    print(f"(d)/(a) = {ratios['d/a fit']:.2f} via fit(), {ratios['d/a train']:.2f} "
-          f"via train()  -> {verdict(ratios['d/a fit'], TARGET_D_OVER_A)} "
-          f"(<= {TARGET_D_OVER_A})")
-    print(f"(d)/(c) = {ratios['d/c fit']:.2f} via fit(), {ratios['d/c train']:.2f} "
-          "via train()  (overhead of connection cost + swaps)")
-    print(f"(b)/(d) = {ratios['b/d fit']:.2f}  (reference step without swaps / ours "
-          f"with swaps, fit()); (b+s)/(d) = {ratios['b+s/d fit']:.2f}")
+    print(
+        f"(d)/(a) = {ratios['d/a fit']:.2f} via fit(), {ratios['d/a train']:.2f} "
+        f"via train()  -> {verdict(ratios['d/a fit'], TARGET_D_OVER_A)} "
+        f"(<= {TARGET_D_OVER_A})"
+    )
+    print(
+        f"(d)/(c) = {ratios['d/c fit']:.2f} via fit(), {ratios['d/c train']:.2f} "
+        "via train()  (overhead of connection cost + swaps)"
+    )
+    print(
+        f"(b)/(d) = {ratios['b/d fit']:.2f}  (reference step without swaps / ours "
+        f"with swaps, fit()); (b+s)/(d) = {ratios['b+s/d fit']:.2f}"
+    )
     return t, ratios
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke test, < 30 s")
-    parser.add_argument("--steps", type=int, default=None,
-                        help="steps per run (default 2000; 400 with --quick)")
-    parser.add_argument("--rounds", type=int, default=None,
-                        help="interleaved rounds (default 5; 3 with --quick)")
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=None,
+        help="steps per run (default 2000; 400 with --quick)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=None,
+        help="interleaved rounds (default 5; 3 with --quick)",
+    )
     add_thread_arguments(parser)
     args = parser.parse_args(argv)
     set_single_thread(blas_threads_argument(args.blas_threads))
@@ -226,11 +271,13 @@ def main(argv=None):
     results["2-20-20-2"] = bench_config("two moons", *moons_data(), n_steps, rounds)
     print("\n### summary")
     for name, (t, ratios) in results.items():
-        print(f"{name}: (a) {fmt_time(t['a'])}, (b) {fmt_time(t['b'])}, "
-              f"(c) {fmt_time(t['c_fit'])}, (d) {fmt_time(t['d_fit'])} per step (fit); "
-              f"(d)/(a) {ratios['d/a fit']:.2f} "
-              f"[{verdict(ratios['d/a fit'], TARGET_D_OVER_A)}], "
-              f"(d)/(c) {ratios['d/c fit']:.2f}, (b)/(d) {ratios['b/d fit']:.2f}")
+        print(
+            f"{name}: (a) {fmt_time(t['a'])}, (b) {fmt_time(t['b'])}, "
+            f"(c) {fmt_time(t['c_fit'])}, (d) {fmt_time(t['d_fit'])} per step (fit); "
+            f"(d)/(a) {ratios['d/a fit']:.2f} "
+            f"[{verdict(ratios['d/a fit'], TARGET_D_OVER_A)}], "
+            f"(d)/(c) {ratios['d/c fit']:.2f}, (b)/(d) {ratios['b/d fit']:.2f}"
+        )
     print_footer()
 
 

@@ -58,10 +58,13 @@ def random_parameters(layer_sizes, seed):
     return weights, biases
 
 
-def bench_network(name, layer_sizes, k, swap_inputs, rounds, ref_rounds,
-                  naive_rounds, inner, note=""):
-    print(f"\n### {name}: layers {'-'.join(map(str, layer_sizes))}, top k={k}, "
-          f"input swaps {'enabled' if swap_inputs else 'disabled'}{note}")
+def bench_network(
+    name, layer_sizes, k, swap_inputs, rounds, ref_rounds, naive_rounds, inner, note=""
+):
+    print(
+        f"\n### {name}: layers {'-'.join(map(str, layer_sizes))}, top k={k}, "
+        f"input swaps {'enabled' if swap_inputs else 'disabled'}{note}"
+    )
     weights, biases = random_parameters(layer_sizes, seed=0)
     abs_weights = [np.abs(w) for w in weights]
     geometry = Geometry.stacked(layer_sizes, A, Y_STAR)
@@ -125,10 +128,15 @@ def bench_network(name, layer_sizes, k, swap_inputs, rounds, ref_rounds,
     geometry.set_state(initial)
 
     t_ours = median(times["ours"])
-    rows = [[
-        "ours: skbimt._swap.swap_pass", len(times["ours"]), fmt_time(t_ours),
-        fmt_time(min(times["ours"])), "1x",
-    ]]
+    rows = [
+        [
+            "ours: skbimt._swap.swap_pass",
+            len(times["ours"]),
+            fmt_time(t_ours),
+            fmt_time(min(times["ours"])),
+            "1x",
+        ]
+    ]
     labels = {
         "reference": "reference (notebooks' naive search)",
         "reference_allowed": "reference, allowed layers only",
@@ -137,24 +145,36 @@ def bench_network(name, layer_sizes, k, swap_inputs, rounds, ref_rounds,
     for key, label in labels.items():
         if times[key]:
             t = median(times[key])
-            rows.append([label, len(times[key]), fmt_time(t), fmt_time(min(times[key])),
-                         f"{t / t_ours:,.0f}x"])
+            rows.append(
+                [
+                    label,
+                    len(times[key]),
+                    fmt_time(t),
+                    fmt_time(min(times[key])),
+                    f"{t / t_ours:,.0f}x",
+                ]
+            )
     print_table(rows, ["variant", "runs", "median", "min", "time / ours"])
-    print(f"swaps made: ours {ours_swaps}, reference {ref_swaps}"
-          + (f", swap_pass_naive {extra['naive']}" if "naive" in extra else "")
-          + f"; l_w {cost_before:.4f} -> ours {ours_cost:.4f}, reference "
-          f"{ref_cost:.4f}; same final placement: {'yes' if same else 'NO'}"
-          + ("" if same else " (reference works in float32; ties may break "
-             "differently)"))
+    print(
+        f"swaps made: ours {ours_swaps}, reference {ref_swaps}"
+        + (f", swap_pass_naive {extra['naive']}" if "naive" in extra else "")
+        + f"; l_w {cost_before:.4f} -> ours {ours_cost:.4f}, reference "
+        f"{ref_cost:.4f}; same final placement: {'yes' if same else 'NO'}"
+        + ("" if same else " (reference works in float32; ties may break differently)")
+    )
     speedup = median(times["reference"]) / t_ours
-    return speedup, (median(times["reference_allowed"]) / t_ours
-                     if times["reference_allowed"] else None)
+    return speedup, (
+        median(times["reference_allowed"]) / t_ours
+        if times["reference_allowed"]
+        else None
+    )
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke test, < 30 s (big network with k=3)")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke test, < 30 s (big network with k=3)"
+    )
     add_thread_arguments(parser)
     args = parser.parse_args(argv)
     set_single_thread(blas_threads_argument(args.blas_threads))
@@ -162,31 +182,53 @@ def main(argv=None):
 
     small_rounds = 5 if args.quick else 15
     small, _ = bench_network(
-        "small", [2, 20, 20, 2], k=10, swap_inputs=True, rounds=small_rounds,
-        ref_rounds=small_rounds, naive_rounds=small_rounds, inner=20,
+        "small",
+        [2, 20, 20, 2],
+        k=10,
+        swap_inputs=True,
+        rounds=small_rounds,
+        ref_rounds=small_rounds,
+        naive_rounds=small_rounds,
+        inner=20,
     )
     if args.quick:
         big, big_allowed = bench_network(
-            "big", [784, 100, 100, 10], k=3, swap_inputs=False, rounds=1,
-            ref_rounds=1, naive_rounds=0, inner=20,
+            "big",
+            [784, 100, 100, 10],
+            k=3,
+            swap_inputs=False,
+            rounds=1,
+            ref_rounds=1,
+            naive_rounds=0,
+            inner=20,
             note=" [--quick: k=3 instead of 30; reference and naive timed once]",
         )
     else:
         big, big_allowed = bench_network(
-            "big", [784, 100, 100, 10], k=30, swap_inputs=False, rounds=2,
-            ref_rounds=2, naive_rounds=1, inner=20,
+            "big",
+            [784, 100, 100, 10],
+            k=30,
+            swap_inputs=False,
+            rounds=2,
+            ref_rounds=2,
+            naive_rounds=1,
+            inner=20,
             note=" [reference timed twice, swap_pass_naive once: they are slow]",
         )
     print("\n### summary (ratio = median reference time / median ours)")
     print(f"2-20-20-2 (k=10)       : ours {small:,.0f}x faster than the reference")
     k_big = 3 if args.quick else 30
-    print(f"784-100-100-10 (k={k_big:<2})  : ours {big:,.0f}x faster than the "
-          f"reference -> {verdict(big, TARGET_SPEEDUP, smaller_is_better=False)} "
-          f"(>= {TARGET_SPEEDUP}x)"
-          + ("" if not args.quick else "  [quick mode: k=3, not the target setting]"))
+    print(
+        f"784-100-100-10 (k={k_big:<2})  : ours {big:,.0f}x faster than the "
+        f"reference -> {verdict(big, TARGET_SPEEDUP, smaller_is_better=False)} "
+        f"(>= {TARGET_SPEEDUP}x)"
+        + ("" if not args.quick else "  [quick mode: k=3, not the target setting]")
+    )
     if big_allowed is not None:
-        print(f"                          ours {big_allowed:,.0f}x faster than the "
-              "reference restricted to the allowed layers")
+        print(
+            f"                          ours {big_allowed:,.0f}x faster than the "
+            "reference restricted to the allowed layers"
+        )
     sys.stdout.flush()
     print_footer()
 

@@ -36,30 +36,54 @@ from skbimt.nn import TinyTransformer, train_module
 
 # (mean, std) of the paper's Table 1 (metric) and Table 2 (modularity).
 PAPER = {
-    "symbolic_a": {"metric": "loss", "vanilla": ((5.2e-3, 1.0e-3), (0.207, 0.025)),
-                   "L1": ((7.9e-3, 0.8e-3), (0.512, 0.042)),
-                   "BIMT": ((7.4e-3, 1.0e-3), (0.581, 0.042))},
-    "symbolic_b": {"metric": "loss", "vanilla": ((1.1e-5, 0.4e-5), (0.151, 0.015)),
-                   "L1": ((1.2e-5, 0.3e-5), (0.456, 0.035)),
-                   "BIMT": ((8.0e-5, 1.5e-5), (0.543, 0.063))},
-    "symbolic_c": {"metric": "loss", "vanilla": ((1.2e-4, 0.5e-4), (0.145, 0.023)),
-                   "L1": ((1.8e-4, 0.4e-4), (0.328, 0.027)),
-                   "BIMT": ((1.3e-3, 0.3e-3), (0.392, 0.021))},
-    "two_moons": {"metric": "accuracy", "vanilla": ((1.0, 0.0), (0.291, 0.032)),
-                  "L1": ((1.0, 0.0), (0.289, 0.016)),
-                  "BIMT": ((1.0, 0.0), (0.338, 0.039))},
-    "modular_addition": {"metric": "accuracy", "vanilla": ((1.0, 0.0), (0.194, 0.028)),
-                         "L1": ((1.0, 0.0), (0.435, 0.028)),
-                         "BIMT": ((1.0, 0.0), (0.535, 0.027))},
-    "permutation_s4": {"metric": "accuracy", "vanilla": ((1.0, 0.0), (0.129, 0.012)),
-                       "L1": ((1.0, 0.0), (0.371, 0.031)),
-                       "BIMT": ((1.0, 0.0), (0.634, 0.043))},
-    "in_context": {"metric": "loss", "vanilla": ((7.8e-5, 1.8e-5), (0.085, 0.014)),
-                   "L1": ((7.2e-5, 1.0e-5), (0.083, 0.010)),
-                   "BIMT": ((1.8e-4, 0.4e-4), (0.161, 0.013))},
-    "image": {"metric": "accuracy", "vanilla": ((0.985, 0.002), (0.073, 0.005)),
-              "L1": ((0.984, 0.003), (0.099, 0.008)),
-              "BIMT": ((0.982, 0.003), (0.238, 0.021))},
+    "symbolic_a": {
+        "metric": "loss",
+        "vanilla": ((5.2e-3, 1.0e-3), (0.207, 0.025)),
+        "L1": ((7.9e-3, 0.8e-3), (0.512, 0.042)),
+        "BIMT": ((7.4e-3, 1.0e-3), (0.581, 0.042)),
+    },
+    "symbolic_b": {
+        "metric": "loss",
+        "vanilla": ((1.1e-5, 0.4e-5), (0.151, 0.015)),
+        "L1": ((1.2e-5, 0.3e-5), (0.456, 0.035)),
+        "BIMT": ((8.0e-5, 1.5e-5), (0.543, 0.063)),
+    },
+    "symbolic_c": {
+        "metric": "loss",
+        "vanilla": ((1.2e-4, 0.5e-4), (0.145, 0.023)),
+        "L1": ((1.8e-4, 0.4e-4), (0.328, 0.027)),
+        "BIMT": ((1.3e-3, 0.3e-3), (0.392, 0.021)),
+    },
+    "two_moons": {
+        "metric": "accuracy",
+        "vanilla": ((1.0, 0.0), (0.291, 0.032)),
+        "L1": ((1.0, 0.0), (0.289, 0.016)),
+        "BIMT": ((1.0, 0.0), (0.338, 0.039)),
+    },
+    "modular_addition": {
+        "metric": "accuracy",
+        "vanilla": ((1.0, 0.0), (0.194, 0.028)),
+        "L1": ((1.0, 0.0), (0.435, 0.028)),
+        "BIMT": ((1.0, 0.0), (0.535, 0.027)),
+    },
+    "permutation_s4": {
+        "metric": "accuracy",
+        "vanilla": ((1.0, 0.0), (0.129, 0.012)),
+        "L1": ((1.0, 0.0), (0.371, 0.031)),
+        "BIMT": ((1.0, 0.0), (0.634, 0.043)),
+    },
+    "in_context": {
+        "metric": "loss",
+        "vanilla": ((7.8e-5, 1.8e-5), (0.085, 0.014)),
+        "L1": ((7.2e-5, 1.0e-5), (0.083, 0.010)),
+        "BIMT": ((1.8e-4, 0.4e-4), (0.161, 0.013)),
+    },
+    "image": {
+        "metric": "accuracy",
+        "vanilla": ((0.985, 0.002), (0.073, 0.005)),
+        "L1": ((0.984, 0.003), (0.099, 0.008)),
+        "BIMT": ((0.982, 0.003), (0.238, 0.021)),
+    },
 }
 TASKS = list(PAPER)
 METHODS = ("vanilla", "L1", "BIMT")
@@ -86,21 +110,38 @@ def estimator_task(task, seed, steps, mnist):
         hidden = (20, 20, 20, 20) if formula == "c" else (20, 20)
         # Section 3.1; for (c) the authors' notebook raises lambda 3x, not 10x.
         schedule = ((1e-3, 0.25), (3e-3, 0.75)) if formula == "c" else SYMBOLIC_SCHEDULE
-        common = {"hidden_layer_sizes": hidden, "y_star": 0.1, "k": 6,
-                  "max_iter": steps}
+        common = {
+            "hidden_layer_sizes": hidden,
+            "y_star": 0.1,
+            "k": 6,
+            "max_iter": steps,
+        }
         return BIMTRegressor, common, schedule, 2.0, (X, y, X_test, y_test)
     if task == "two_moons":
         X, y = ds.make_two_moons(200, random_state=seed)
         X_test, y_test = ds.make_two_moons(1000, random_state=1000 + seed)
-        common = {"hidden_layer_sizes": (20, 20), "y_star": 0.1, "k": 6,
-                  "max_iter": steps}
+        common = {
+            "hidden_layer_sizes": (20, 20),
+            "y_star": 0.1,
+            "k": 6,
+            "max_iter": steps,
+        }
         return BIMTClassifier, common, SYMBOLIC_SCHEDULE, 2.0, (X, y, X_test, y_test)
     if task in ("modular_addition", "permutation_s4"):
-        X, y = (ds.make_modular_addition(59) if task == "modular_addition"
-                else ds.make_permutation_group(4))
+        X, y = (
+            ds.make_modular_addition(59)
+            if task == "modular_addition"
+            else ds.make_permutation_group(4)
+        )
         X, X_test, y, y_test = train_test_split(X, y, test_size=0.2, random_state=seed)
-        common = {"hidden_layer_sizes": (50, 50), "embedding_dim": 32, "y_star": 0.5,
-                  "k": 30, "max_iter": steps, "cost_reduction": "mean"}
+        common = {
+            "hidden_layer_sizes": (50, 50),
+            "embedding_dim": 32,
+            "y_star": 0.5,
+            "k": 30,
+            "max_iter": steps,
+            "cost_reduction": "mean",
+        }
         return BIMTClassifier, common, ALGORITHMIC_SCHEDULE, 2.0, (X, y, X_test, y_test)
     if task == "image":
         if mnist:
@@ -109,19 +150,27 @@ def estimator_task(task, seed, steps, mnist):
             shape = (28, 28)
         else:
             X, y = ds.load_digit_images()
-            X, X_test, y, y_test = train_test_split(X, y, test_size=0.2,
-                                                    random_state=seed)
+            X, X_test, y, y_test = train_test_split(
+                X, y, test_size=0.2, random_state=seed
+            )
             shape = (8, 8)
-        common = {"hidden_layer_sizes": (100, 100), "input_shape": shape,
-                  "y_star": 0.5, "k": 30, "max_iter": steps, "batch_size": 100,
-                  "cost_reduction": "mean"}
+        common = {
+            "hidden_layer_sizes": (100, 100),
+            "input_shape": shape,
+            "y_star": 0.5,
+            "k": 30,
+            "max_iter": steps,
+            "batch_size": 100,
+            "cost_reduction": "mean",
+        }
         return BIMTClassifier, common, FOUR_PHASES, 2.0, (X, y, X_test, y_test)
     raise ValueError(task)
 
 
 def run_estimator(task, method, seed, steps, mnist):
     cls, common, schedule, A, (X, y, X_test, y_test) = estimator_task(
-        task, seed, steps, mnist)
+        task, seed, steps, mnist
+    )
     model = cls(**common, **method_params(method, schedule, A), random_state=seed)
     model.fit(X, y)
     if PAPER[task]["metric"] == "loss":
@@ -148,8 +197,13 @@ def run_in_context(method, seed, steps):
     params = method_params(method, FOUR_PHASES, 2.0)
     bimt = model.bimt(width=params["A"], spacing=0.5)
     train_module(
-        model, bimt, batches, lambda out, y: torch.mean((out[:, -1, 0] - y) ** 2),
-        max_iter=steps, lambda_schedule=params["lambda_schedule"], k=30,
+        model,
+        bimt,
+        batches,
+        lambda out, y: torch.mean((out[:, -1, 0] - y) ** 2),
+        max_iter=steps,
+        lambda_schedule=params["lambda_schedule"],
+        k=30,
         swap_every=None if params.get("swap_every", 200) is None else 200,
         cost_reduction="mean",
     )
@@ -169,9 +223,15 @@ def run_one(task, method, seed, quick, mnist):
         metric, modularity = run_in_context(method, seed, steps)
     else:
         metric, modularity = run_estimator(task, method, seed, steps, mnist)
-    return {"task": task, "method": method, "seed": seed, "steps": steps,
-            "metric": metric, "modularity": modularity,
-            "seconds": round(time.perf_counter() - start, 1)}
+    return {
+        "task": task,
+        "method": method,
+        "seed": seed,
+        "steps": steps,
+        "metric": metric,
+        "modularity": modularity,
+        "seconds": round(time.perf_counter() - start, 1),
+    }
 
 
 def fmt(value, metric):
@@ -180,21 +240,34 @@ def fmt(value, metric):
 
 def markdown(rows):
     lines = []
-    for table, key in (("Table 1 (test loss or accuracy)", "metric"),
-                       ("Table 2 (modularity)", "modularity")):
-        lines += [f"### {table}", "",
-                  "| method | " + " | ".join(TASKS) + " |",
-                  "| --- |" + " --- |" * len(TASKS)]
+    for table, key in (
+        ("Table 1 (test loss or accuracy)", "metric"),
+        ("Table 2 (modularity)", "modularity"),
+    ):
+        lines += [
+            f"### {table}",
+            "",
+            "| method | " + " | ".join(TASKS) + " |",
+            "| --- |" + " --- |" * len(TASKS),
+        ]
         for method in METHODS:
             cells = []
             for task in TASKS:
-                values = [r[key] for r in rows if r["task"] == task and r["method"] == method]
+                values = [
+                    r[key] for r in rows if r["task"] == task and r["method"] == method
+                ]
                 paper = PAPER[task][method][0 if key == "metric" else 1]
                 kind = PAPER[task]["metric"] if key == "metric" else "modularity"
-                show = (lambda v, kind=kind: fmt(v, kind)) if key == "metric" else (
-                    lambda v: f"{v:.3f}")
-                ours = (f"{show(np.mean(values))} ± {show(np.std(values))}"
-                        if values else "n/a")
+                show = (
+                    (lambda v, kind=kind: fmt(v, kind))
+                    if key == "metric"
+                    else (lambda v: f"{v:.3f}")
+                )
+                ours = (
+                    f"{show(np.mean(values))} ± {show(np.std(values))}"
+                    if values
+                    else "n/a"
+                )
                 cells.append(f"{ours} (paper {show(paper[0])})")
             lines.append(f"| {method} | " + " | ".join(cells) + " |")
         lines.append("")
@@ -206,10 +279,16 @@ def main():
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--tasks", nargs="*", default=TASKS, choices=TASKS)
-    parser.add_argument("--quick", action="store_true",
-                        help="1/20 of the training steps, for a smoke run")
-    parser.add_argument("--mnist", action="store_true",
-                        help="real MNIST (needs it downloaded) instead of digits")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="1/20 of the training steps, for a smoke run",
+    )
+    parser.add_argument(
+        "--mnist",
+        action="store_true",
+        help="real MNIST (needs it downloaded) instead of digits",
+    )
     parser.add_argument("--output", default="benchmarks/results")
     args = parser.parse_args()
 
@@ -229,9 +308,11 @@ def main():
         writer.writeheader()
         writer.writerows(rows)
     text = markdown(rows) + (
-        f"\n{len(rows)} runs, wall time {wall / 60:.1f} min with n_jobs={args.n_jobs}.\n"
+        f"\n{len(rows)} runs, wall time {wall / 60:.1f} min "
+        f"with n_jobs={args.n_jobs}.\n"
         f"Command: python benchmarks/paper_tables.py --seeds {args.seeds} "
-        f"--n-jobs {args.n_jobs}{' --quick' if args.quick else ''}\n")
+        f"--n-jobs {args.n_jobs}{' --quick' if args.quick else ''}\n"
+    )
     (out / f"paper_tables{suffix}.md").write_text(text)
     print(text)
 

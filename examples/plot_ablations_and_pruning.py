@@ -33,8 +33,10 @@ variants = {
     "L1 + swap": dict(A=0.0),
     "BIMT": dict(),
 }
-models = {name: BIMTRegressor(max_iter=steps, random_state=0, **params).fit(X, y)
-          for name, params in variants.items()}
+models = {
+    name: BIMTRegressor(max_iter=steps, random_state=0, **params).fit(X, y)
+    for name, params in variants.items()
+}
 
 fig, axes = plt.subplots(1, len(models), figsize=(3.2 * len(models), 3.4))
 for (name, model), ax in zip(models.items(), axes):
@@ -51,8 +53,10 @@ for name, model in models.items():
     frontier = pruning_frontier(model, X_test, y_test, n_points=40)
     ax.plot(frontier.n_parameters, frontier.loss, label=name)
     good = frontier.n_parameters[frontier.loss < 1e-2]
-    print(f"{name:>10}: {good.min() if good.size else 'no'} parameters reach "
-          "test MSE < 1e-2")
+    print(
+        f"{name:>10}: {good.min() if good.size else 'no'} parameters reach "
+        "test MSE < 1e-2"
+    )
 ax.set_xscale("log")
 ax.set_yscale("log")
 ax.set_xlabel("unpruned parameters")

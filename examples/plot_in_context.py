@@ -48,11 +48,15 @@ def train(use_bimt, seed=0, batch_size=128):
         return as_tokens(X), torch.as_tensor(y, dtype=torch.float32)
 
     train_module(
-        model, bimt, batches,
+        model,
+        bimt,
+        batches,
         lambda output, y: torch.mean((output[:, -1, 0] - y) ** 2),
         max_iter=steps,
         lambda_schedule=[(lam, 0.25) for lam in phases] if use_bimt else 0.0,
-        learning_rate=1e-3, k=30, swap_every=200 if use_bimt else None,
+        learning_rate=1e-3,
+        k=30,
+        swap_every=200 if use_bimt else None,
         cost_reduction="mean",
     )
     return model, bimt
@@ -65,8 +69,10 @@ for name, use_bimt in (("vanilla", False), ("BIMT", True)):
     with torch.no_grad():
         prediction = model(as_tokens(X_test))[:, -1, 0].numpy()
     results[name] = (model, bimt, prediction)
-    print(f"{name}: test MSE {np.mean((prediction - y_test) ** 2):.2e}, "
-          f"modularity {bimt.modularity(method='louvain', random_state=0):.3f}")
+    print(
+        f"{name}: test MSE {np.mean((prediction - y_test) ** 2):.2e}, "
+        f"modularity {bimt.modularity(method='louvain', random_state=0):.3f}"
+    )
 
 # %%
 # The last block of the BIMT network (queries, keys and values are drawn side
@@ -74,8 +80,16 @@ for name, use_bimt in (("vanilla", False), ("BIMT", True)):
 model, bimt, prediction = results["BIMT"]
 positions = bimt.positions()
 last = len(model.blocks) - 1
-shown = ["res" + str(2 * last), f"qkv{last}_q", f"qkv{last}_k", f"qkv{last}_v",
-         "res" + str(2 * last + 1), f"mlp{last}", "res" + str(2 * last + 2), "output"]
+shown = [
+    "res" + str(2 * last),
+    f"qkv{last}_q",
+    f"qkv{last}_k",
+    f"qkv{last}_v",
+    "res" + str(2 * last + 1),
+    f"mlp{last}",
+    "res" + str(2 * last + 2),
+    "output",
+]
 shift = {f"qkv{last}_q": -2.2, f"qkv{last}_v": 2.2}
 fig, (ax, ax_pred) = plt.subplots(1, 2, figsize=(10, 5))
 for c in bimt._connections:
@@ -86,9 +100,13 @@ for c in bimt._connections:
     start = positions[c.pre][rows][:, [0, -1]] + [shift.get(c.pre, 0), 0]
     end = positions[c.post][cols][:, [0, -1]] + [shift.get(c.post, 0), 0]
     values = weight[rows, cols]
-    ax.add_collection(LineCollection(
-        np.stack([start, end], axis=1), linewidths=2 * np.abs(values),
-        colors=np.where(values > 0, "tab:blue", "tab:red")))
+    ax.add_collection(
+        LineCollection(
+            np.stack([start, end], axis=1),
+            linewidths=2 * np.abs(values),
+            colors=np.where(values > 0, "tab:blue", "tab:red"),
+        )
+    )
 ax.autoscale_view()
 ax.set_title("BIMT transformer, last block")
 ax.set_axis_off()

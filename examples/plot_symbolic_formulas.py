@@ -36,8 +36,10 @@ for (formula, hidden, title), ax in zip(cases, axes):
     reg.fit(X, y)
     test_loss = np.mean((reg.predict(X_test) - y_test) ** 2)
     active = [int((m >= 0).sum()) for m in reg.modules_]
-    print(f"{title}: test MSE {test_loss:.2e}, modularity {reg.modularity_:.3f}, "
-          f"active neurons per layer {active}")
+    print(
+        f"{title}: test MSE {test_loss:.2e}, modularity {reg.modularity_:.3f}, "
+        f"active neurons per layer {active}"
+    )
     plot_network(reg, ax=ax, color_modules=True)
     ax.set_title(f"{title}\nMSE {test_loss:.1e}, Q = {reg.modularity_:.2f}")
 fig.tight_layout()

@@ -19,11 +19,14 @@ from skbimt.datasets import make_two_moons
 steps = training_steps(20000)
 X, y = make_two_moons(200, random_state=0)
 X_test, y_test = make_two_moons(1000, random_state=1)
-clf = BIMTClassifier(max_iter=steps, snapshot_every=max(1, steps // 4),
-                     random_state=0).fit(X, y)
+clf = BIMTClassifier(
+    max_iter=steps, snapshot_every=max(1, steps // 4), random_state=0
+).fit(X, y)
 active_hidden = sum(int((m >= 0).sum()) for m in clf.modules_[1:-1])
-print(f"test accuracy {clf.score(X_test, y_test):.3f}, "
-      f"{active_hidden} active hidden neurons, modularity {clf.modularity_:.3f}")
+print(
+    f"test accuracy {clf.score(X_test, y_test):.3f}, "
+    f"{active_hidden} active hidden neurons, modularity {clf.modularity_:.3f}"
+)
 
 # %%
 # The network over training, then the final decision boundary.
@@ -34,8 +37,12 @@ for snapshot, ax in zip(snapshots, axes):
         scale = np.abs(weight).max()
         for (i, j), w in np.ndenumerate(weight):
             a, b = snapshot["coords"][layer][i], snapshot["coords"][layer + 1][j]
-            ax.plot([a[0], b[0]], [a[-1], b[-1]], color="tab:blue" if w > 0 else "tab:red",
-                    lw=2 * abs(w) / scale)
+            ax.plot(
+                [a[0], b[0]],
+                [a[-1], b[-1]],
+                color="tab:blue" if w > 0 else "tab:red",
+                lw=2 * abs(w) / scale,
+            )
     ax.set_title(f"step {snapshot['step']}")
     ax.set_axis_off()
 plot_network(clf, ax=axes[-2])

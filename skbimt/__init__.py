@@ -1,5 +1,7 @@
 """Brain-Inspired Modular Training (BIMT) as scikit-learn estimators."""
 
+from ._ablation import knockout, knockout_scores
+from ._animation import animate_training
 from ._cost import connection_cost
 from ._estimators import BIMTClassifier, BIMTRegressor
 from ._geometry import Geometry, NeuronLayer
@@ -11,7 +13,7 @@ from ._graph import (
     to_networkx,
 )
 from ._network import MLP
-from ._plotting import plot_network
+from ._plotting import plot_connectivity, plot_network
 from ._prune import BIMTPruner, PruningFrontier, prune, pruning_frontier
 from ._schedule import PAPER_SCHEDULE, lambda_values
 from ._training import DivergenceWarning
@@ -29,11 +31,15 @@ __all__ = [
     "PAPER_SCHEDULE",
     "PruningFrontier",
     "active_neuron_masks",
+    "animate_training",
     "connection_cost",
     "connectivity_graph",
     "find_communities",
+    "knockout",
+    "knockout_scores",
     "lambda_values",
     "modules_and_modularity",
+    "plot_connectivity",
     "plot_network",
     "prune",
     "pruning_frontier",

@@ -48,9 +48,19 @@ class FlatAdam:
         if self._fused:
             self._step_tensor.add_(self._one)
             torch._fused_adam_(
-                [self.param], [grad], [self.exp_avg], [self.exp_avg_sq], [],
-                [self._step_tensor], lr=self.lr, beta1=self.beta1, beta2=self.beta2,
-                weight_decay=0.0, eps=self.eps, amsgrad=False, maximize=False,
+                [self.param],
+                [grad],
+                [self.exp_avg],
+                [self.exp_avg_sq],
+                [],
+                [self._step_tensor],
+                lr=self.lr,
+                beta1=self.beta1,
+                beta2=self.beta2,
+                weight_decay=0.0,
+                eps=self.eps,
+                amsgrad=False,
+                maximize=False,
             )
             return
         bias_correction1 = 1 - self.beta1**self.n_steps
@@ -59,4 +69,6 @@ class FlatAdam:
         self.exp_avg_sq.mul_(self.beta2).addcmul_(grad, grad, value=1 - self.beta2)
         torch.sqrt(self.exp_avg_sq, out=self._denom)
         self._denom.div_(math.sqrt(bias_correction2)).add_(self.eps)
-        self.param.addcdiv_(self.exp_avg, self._denom, value=-self.lr / bias_correction1)
+        self.param.addcdiv_(
+            self.exp_avg, self._denom, value=-self.lr / bias_correction1
+        )

@@ -8,11 +8,13 @@ from sklearn.utils.validation import check_is_fitted
 from ._graph import modules_and_modularity
 from ._plotting import (
     _check_labels_option,
+    _check_max_linewidth,
     _check_network,
     _check_threshold,
     _draw_network,
     _frame_axes,
     _prepare_axes,
+    _token_layout,
 )
 
 #: File suffixes :func:`animate_training` can write, and their writers.
@@ -54,9 +56,20 @@ def _writer(path, fps):
     return animation.PillowWriter(fps=fps)
 
 
-def animate_training(estimator, path=None, *, fps=5, threshold=0.0,
-                     color_modules=False, max_linewidth=2.0, labels="auto",
-                     node_size=None, figsize=None, dpi=100, title=True):
+def animate_training(
+    estimator,
+    path=None,
+    *,
+    fps=5,
+    threshold=0.0,
+    color_modules=False,
+    max_linewidth=2.0,
+    labels="auto",
+    node_size=None,
+    figsize=None,
+    dpi=100,
+    title=True,
+):
     """Animate the connectivity graph over training, one frame per snapshot.
 
     Each frame draws one record of ``estimator.snapshots_`` as
@@ -124,14 +137,14 @@ def animate_training(estimator, path=None, *, fps=5, threshold=0.0,
         raise ValueError(f"fps must be a positive number, got {fps!r}.")
     threshold = _check_threshold(threshold)
     labels = _check_labels_option(labels)
-    if not isinstance(max_linewidth, Real) or max_linewidth <= 0:
-        raise ValueError(f"max_linewidth must be positive, got {max_linewidth!r}.")
+    max_linewidth = _check_max_linewidth(max_linewidth)
     writer = None if path is None else _writer(path, fps)
 
-    frames = [
-        _check_network(snapshot["coefs"], snapshot["coords"])
-        for snapshot in snapshots
-    ]
+    frames = []
+    for snapshot in snapshots:
+        coefs, coords = _check_network(snapshot["coefs"], snapshot["coords"])
+        coords, input_groups = _token_layout(estimator, coords)
+        frames.append((coefs, coords))
     neuron_labels = estimator.neuron_labels()
     ax = _prepare_axes(None, frames[0][1], figsize=figsize)
     fig = ax.figure
@@ -145,17 +158,29 @@ def animate_training(estimator, path=None, *, fps=5, threshold=0.0,
         coefs, coords = frames[index]
         modules = modules_and_modularity(coefs)[0] if color_modules else None
         drawn[:] = _draw_network(
-            ax, coefs, coords, modules=modules, neuron_labels=neuron_labels,
-            labels=labels, threshold=threshold, max_linewidth=max_linewidth,
+            ax,
+            coefs,
+            coords,
+            modules=modules,
+            neuron_labels=neuron_labels,
+            labels=labels,
+            threshold=threshold,
+            max_linewidth=max_linewidth,
             node_size=node_size,
+            input_groups=input_groups,
         )
         if title:
             ax.set_title(f"step {snapshots[index]['step']}")
         return drawn
 
     animation = FuncAnimation(
-        fig, draw_frame, frames=len(frames), init_func=lambda: draw_frame(0),
-        interval=1000 / fps, blit=False, repeat=True,
+        fig,
+        draw_frame,
+        frames=len(frames),
+        init_func=lambda: draw_frame(0),
+        interval=1000 / fps,
+        blit=False,
+        repeat=True,
     )
     if writer is not None:
         animation.save(os.fspath(path), writer=writer, dpi=dpi)

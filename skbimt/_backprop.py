@@ -101,7 +101,10 @@ class MLPBackprop:
             token_ids = X.reshape(-1)
             inputs = self._buffers["embedded"]
             torch.index_select(
-                self.embedding, 0, token_ids, out=inputs.view(-1, self.embedding.shape[1])
+                self.embedding,
+                0,
+                token_ids,
+                out=inputs.view(-1, self.embedding.shape[1]),
             )
             first_T = self._buffers["embedded_T"]
         inputs_T = [first_T, *self._buffers["post_T"]]

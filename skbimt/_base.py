@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import threadpool_limits
 
 from ._geometry import DISTANCE_NORMS, Geometry
 from ._graph import DEFAULT_THRESHOLD, modules_and_modularity
@@ -21,14 +22,19 @@ from ._training import train
 
 @contextmanager
 def torch_threads(n_threads):
-    """Run torch with ``n_threads`` intra-op threads, restoring the old count."""
+    """Limit torch and numpy's BLAS to ``n_threads`` threads, then restore them.
+
+    The swap search runs numpy matrix products: without the BLAS limit they
+    fight parallel fits for the cores.
+    """
     if n_threads is None:
         yield
         return
     previous = torch.get_num_threads()
     torch.set_num_threads(n_threads)
     try:
-        yield
+        with threadpool_limits(n_threads, user_api="blas"):
+            yield
     finally:
         torch.set_num_threads(previous)
 
@@ -39,8 +45,7 @@ def resolve_device(device):
         resolved = torch.device(device)
     except (RuntimeError, TypeError) as exc:
         raise ValueError(
-            f"device={device!r} is not a torch device; use 'cpu', 'cuda' or "
-            "'cuda:N'."
+            f"device={device!r} is not a torch device; use 'cpu', 'cuda' or 'cuda:N'."
         ) from exc
     if resolved.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(
@@ -236,7 +241,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         target = self._validate_targets(y)
         _check_float32_range(target, "y")
         n_tokens = None
-        for stale in ("embedding_", "vocab_size_"):
+        for stale in ("embedding_", "vocab_size_", "snapshots_"):
             self.__dict__.pop(stale, None)
         if self.embedding_dim is None:
             X = X.astype(np.float32) if X.dtype.kind in "iu" else X
@@ -256,13 +261,18 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
 
         geometry = Geometry.stacked(
-            layer_sizes, self.A, self.y_star, norm=self.distance,
-            input_shape=input_shape, n_tokens=n_tokens,
+            layer_sizes,
+            self.A,
+            self.y_star,
+            norm=self.distance,
+            input_shape=input_shape,
+            n_tokens=n_tokens,
         )
         if input_shape is not None:
             geometry.layers[0].swappable = False
         layout = FlatLayout(
-            layer_sizes, n_tokens=n_tokens,
+            layer_sizes,
+            n_tokens=n_tokens,
             vocab_size=None if n_tokens is None else self.vocab_size_,
         )
         with torch_threads(self.n_threads):
@@ -273,7 +283,8 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 geometry,
                 activation=self.activation,
                 loss=self._loss,
-                X=_to_tensor(X, device) if n_tokens is None
+                X=_to_tensor(X, device)
+                if n_tokens is None
                 else torch.from_numpy(X).to(device),
                 target=_to_tensor(target, device),
                 lambdas=lambdas,
@@ -330,7 +341,10 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         # in training) so that predictions do not depend on how many rows are
         # predicted at once, as scikit-learn expects.
         self.module_ = MLP.from_parameters(
-            sizes, self.activation, self.coefs_, self.intercepts_,
+            sizes,
+            self.activation,
+            self.coefs_,
+            self.intercepts_,
             embedding=embedding,
             n_tokens=None if embedding is None else self.n_features_in_,
         )
@@ -343,8 +357,9 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         if isinstance(sizes, Integral):
             sizes = [sizes]
         sizes = list(sizes)
-        if not all(isinstance(n, Integral) and not isinstance(n, bool) and n > 0
-                   for n in sizes):
+        if not all(
+            isinstance(n, Integral) and not isinstance(n, bool) and n > 0 for n in sizes
+        ):
             raise ValueError(
                 "hidden_layer_sizes must be a sequence of positive integers, got "
                 f"{self.hidden_layer_sizes!r}."
@@ -422,7 +437,9 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             else [f"x{i}" for i in range(self.n_features_in_)]
         )
         if self.embedding_dim is not None:
-            inputs = [f"{name}[{j}]" for name in inputs for j in range(self.embedding_dim)]
+            inputs = [
+                f"{name}[{j}]" for name in inputs for j in range(self.embedding_dim)
+            ]
         hidden = [
             [f"h{layer}.{j}" for j in range(w.shape[1])]
             for layer, w in enumerate(self.coefs_[:-1], start=1)

@@ -66,9 +66,7 @@ def grid_slots(n_neurons, width, shape=None):
     """
     rows, columns = grid_shape(n_neurons) if shape is None else shape
     if rows * columns < n_neurons:
-        raise ValueError(
-            f"A {rows}x{columns} grid cannot hold {n_neurons} neurons."
-        )
+        raise ValueError(f"A {rows}x{columns} grid cannot hold {n_neurons} neurons.")
     index = np.arange(n_neurons)
     x = width * (index % columns + 0.5) / columns
     z = width * (index // columns + 0.5) / rows
@@ -99,7 +97,9 @@ class NeuronLayer:
         self.swappable = swappable
         self.assignment = np.arange(len(self.slots))
         self.swap_groups = None if swap_groups is None else np.asarray(swap_groups)
-        if self.swap_groups is not None and self.swap_groups.shape != (len(self.slots),):
+        if self.swap_groups is not None and self.swap_groups.shape != (
+            len(self.slots),
+        ):
             raise ValueError(
                 f"swap_groups of layer {name!r} needs one group per slot "
                 f"({len(self.slots)}), got shape {self.swap_groups.shape}."
@@ -142,8 +142,7 @@ class Geometry:
         neurons, and no weight matrix may join two layers of one tie.
     """
 
-    def __init__(self, layers, connections, norm="l1", bias_distance=1.0,
-                 ties=None):
+    def __init__(self, layers, connections, norm="l1", bias_distance=1.0, ties=None):
         if norm not in DISTANCE_NORMS:
             raise ValueError(f"norm must be one of {DISTANCE_NORMS}, got {norm!r}.")
         dims = {layer.slots.shape[1] for layer in layers}
@@ -166,7 +165,9 @@ class Geometry:
     def _tie(self, members):
         sizes = {self.layers[i].n_neurons for i in members}
         if len(sizes) != 1:
-            raise ValueError(f"Tied layers {members} have different sizes {sorted(sizes)}.")
+            raise ValueError(
+                f"Tied layers {members} have different sizes {sorted(sizes)}."
+            )
         for pre, post in self.connections:
             if pre in members and post in members:
                 raise ValueError(
@@ -184,8 +185,14 @@ class Geometry:
 
     @classmethod
     def stacked(
-        cls, layer_sizes, width, spacing, norm="l1", input_shape=None,
-        layer_names=None, n_tokens=None,
+        cls,
+        layer_sizes,
+        width,
+        spacing,
+        norm="l1",
+        input_shape=None,
+        layer_names=None,
+        n_tokens=None,
     ):
         """Layers stacked vertically, as in the paper's Eq. (1).
 
@@ -246,15 +253,21 @@ class Geometry:
         dim = layer_sizes[0] // n_tokens
         if dim * n_tokens != layer_sizes[0]:
             raise ValueError(
-                f"{layer_sizes[0]} input neurons cannot be split into {n_tokens} tokens."
+                f"{layer_sizes[0]} input neurons cannot be split into "
+                f"{n_tokens} tokens."
             )
         slots = np.column_stack([line_slots(dim, width)[:, 0], np.zeros(dim)])
         tokens = [NeuronLayer(slots, f"token_{t}") for t in range(n_tokens)]
         connections = [(t, n_tokens) for t in range(n_tokens)] + [
             (i, i + 1) for i in range(n_tokens, n_tokens + n_layers - 2)
         ]
-        return cls(tokens + layers[1:], connections, norm=norm, bias_distance=spacing,
-                   ties=[list(range(n_tokens))])
+        return cls(
+            tokens + layers[1:],
+            connections,
+            norm=norm,
+            bias_distance=spacing,
+            ties=[list(range(n_tokens))],
+        )
 
     @property
     def n_dims(self):

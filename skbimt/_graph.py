@@ -110,9 +110,15 @@ def connectivity_graph(coefs, coords=None, labels=None, threshold=DEFAULT_THRESH
     for layer, weight in enumerate(coefs):
         rows, columns = np.nonzero(weight)
         graph.add_edges_from(
-            ((layer, int(r)), (layer + 1, int(c)),
-             {"weight": float(abs(weight[r, c])), "value": float(weight[r, c]),
-              "layer": layer})
+            (
+                (layer, int(r)),
+                (layer + 1, int(c)),
+                {
+                    "weight": float(abs(weight[r, c])),
+                    "value": float(weight[r, c]),
+                    "layer": layer,
+                },
+            )
             for r, c in zip(rows, columns, strict=True)
         )
     return graph
@@ -150,8 +156,9 @@ def find_communities(graph, method="greedy", random_state=None):
     return sorted((frozenset(c) for c in communities), key=min)
 
 
-def modules_and_modularity(coefs, threshold=DEFAULT_THRESHOLD, method="greedy",
-                           random_state=None):
+def modules_and_modularity(
+    coefs, threshold=DEFAULT_THRESHOLD, method="greedy", random_state=None
+):
     """Module label of every neuron and the Newman modularity of the network.
 
     Parameters
@@ -180,9 +187,7 @@ def modules_and_modularity(coefs, threshold=DEFAULT_THRESHOLD, method="greedy",
     if graph.number_of_edges() == 0:
         modularity = 0.0
     else:
-        modularity = float(
-            nx.community.modularity(graph, communities, weight="weight")
-        )
+        modularity = float(nx.community.modularity(graph, communities, weight="weight"))
     sizes = [coefs[0].shape[0]] + [w.shape[1] for w in coefs]
     modules = [np.full(size, -1, dtype=int) for size in sizes]
     next_label = 0
@@ -196,8 +201,9 @@ def modules_and_modularity(coefs, threshold=DEFAULT_THRESHOLD, method="greedy",
     return modules, modularity
 
 
-def to_networkx(estimator, threshold=DEFAULT_THRESHOLD, method="greedy",
-                random_state=None):
+def to_networkx(
+    estimator, threshold=DEFAULT_THRESHOLD, method="greedy", random_state=None
+):
     """Connectivity graph of a fitted BIMT estimator.
 
     Parameters

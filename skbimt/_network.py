@@ -62,12 +62,16 @@ class FlatLayout:
         self.embedding_slice = None
         if vocab_size is not None:
             self.embedding_dim = self.layer_sizes[0] // n_tokens
-            self.embedding_slice = slice(offset, offset + vocab_size * self.embedding_dim)
+            self.embedding_slice = slice(
+                offset, offset + vocab_size * self.embedding_dim
+            )
             offset += vocab_size * self.embedding_dim
         self.size = offset
         first = (
-            [(0, slice(t * self.embedding_dim, (t + 1) * self.embedding_dim))
-             for t in range(n_tokens)]
+            [
+                (0, slice(t * self.embedding_dim, (t + 1) * self.embedding_dim))
+                for t in range(n_tokens)
+            ]
             if vocab_size is not None
             else [(0, slice(0, self.layer_sizes[0]))]
         )
@@ -186,13 +190,18 @@ class MLP(nn.Module):
     def from_flat(cls, layout, activation, flat):
         """Build a network holding a copy of the flat parameters ``flat``."""
         return cls.from_parameters(
-            layout.layer_sizes, activation, layout.weights(flat), layout.biases(flat),
-            embedding=layout.embedding(flat), n_tokens=layout.n_tokens,
+            layout.layer_sizes,
+            activation,
+            layout.weights(flat),
+            layout.biases(flat),
+            embedding=layout.embedding(flat),
+            n_tokens=layout.n_tokens,
         )
 
     @classmethod
-    def from_parameters(cls, layer_sizes, activation, weights, biases,
-                        embedding=None, n_tokens=None):
+    def from_parameters(
+        cls, layer_sizes, activation, weights, biases, embedding=None, n_tokens=None
+    ):
         """Build a network holding copies of the given weights and biases.
 
         Parameters

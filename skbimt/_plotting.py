@@ -72,6 +72,19 @@ def _check_network(coefs, coords):
     return coefs, coords
 
 
+def _check_per_neuron(values, sizes, name):
+    """Check that ``values`` has one entry per neuron of every layer."""
+    if values is None:
+        return None
+    lengths = [len(v) for v in values]
+    if lengths != list(sizes):
+        raise ValueError(
+            f"{name} must hold one entry per neuron, per layer: lengths "
+            f"{list(sizes)}, got {lengths}."
+        )
+    return values
+
+
 def _check_threshold(threshold):
     if (
         not isinstance(threshold, Real)
@@ -152,7 +165,10 @@ def _node_sizes(sizes, node_size):
 
 
 def _labelled_layers(sizes, neuron_labels, labels):
-    """Neuron layers whose labels are written: input and output, or none."""
+    """Neuron layers whose labels are written: input and output, or none.
+
+    ``sizes`` counts the labels each layer would get.
+    """
     if neuron_labels is None or labels is False:
         return []
     ends = [0, len(sizes) - 1]
@@ -173,11 +189,24 @@ def _label_rotation(ax, xs, texts, x_span):
     return 90 if widest > 0.9 * gap_points else 0
 
 
-def _draw_network(ax, coefs, coords, *, modules=None, neuron_labels=None,
-                  labels="auto", threshold=0.0, max_linewidth=2.0, node_size=None):
+def _draw_network(
+    ax,
+    coefs,
+    coords,
+    *,
+    modules=None,
+    neuron_labels=None,
+    labels="auto",
+    threshold=0.0,
+    max_linewidth=2.0,
+    node_size=None,
+    input_groups=None,
+):
     """Add the connectivity graph's artists to ``ax``; return them in a list.
 
-    Arguments are checked by the caller. Draws no axes decoration, so frames
+    Arguments are checked by the caller. ``input_groups``, a list of
+    ``(input rows, name)``, labels each group of inputs once (token
+    embeddings) instead of every input. Draws no axes decoration, so frames
     of an animation can remove these artists and draw the next ones.
     """
     from matplotlib.collections import LineCollection
@@ -192,7 +221,10 @@ def _draw_network(ax, coefs, coords, *, modules=None, neuron_labels=None,
         )
         collection_class = Line3DCollection if three_d else LineCollection
         collection = collection_class(
-            segments, linewidths=widths, colors=colors, zorder=1,
+            segments,
+            linewidths=widths,
+            colors=colors,
+            zorder=1,
         )
         collection.set_gid(f"weights_{layer}")
         if three_d:
@@ -209,19 +241,25 @@ def _draw_network(ax, coefs, coords, *, modules=None, neuron_labels=None,
         colors = NEURON_COLOR
     options = {"depthshade": False} if three_d else {}
     nodes = ax.scatter(
-        *points.T, s=_node_sizes(sizes, node_size), c=colors, zorder=3,
-        linewidths=0, **options,
+        *points.T,
+        s=_node_sizes(sizes, node_size),
+        c=colors,
+        zorder=3,
+        linewidths=0,
+        **options,
     )
     nodes.set_gid("neurons")
     artists.append(nodes)
 
-    for layer in _labelled_layers(sizes, neuron_labels, labels):
+    groups = None if three_d else input_groups
+    counts = [sizes[0] if groups is None else len(groups), *sizes[1:]]
+    for layer in _labelled_layers(counts, neuron_labels, labels):
+        if layer == 0 and groups is not None:
+            artists.extend(_group_labels(ax, coords[0], groups))
+            continue
+        write = _labels_3d if three_d else _labels_2d
         texts = [str(t) for t in neuron_labels[layer]]
-        below = layer == 0
-        if three_d:
-            artists.extend(_labels_3d(ax, coords[layer], texts, points, below))
-        else:
-            artists.extend(_labels_2d(ax, coords[layer], texts, points, below))
+        artists.extend(write(ax, coords[layer], texts, points, below=layer == 0))
     return artists
 
 
@@ -231,12 +269,38 @@ def _labels_2d(ax, positions, texts, points, below):
     artists = []
     for (x, y), text in zip(positions, texts, strict=True):
         annotation = ax.annotate(
-            text, (x, y), xytext=(0, offset), textcoords="offset points",
-            ha="center", va="top" if below else "bottom", rotation=rotation,
+            text,
+            (x, y),
+            xytext=(0, offset),
+            textcoords="offset points",
+            ha="center",
+            va="top" if below else "bottom",
+            rotation=rotation,
             rotation_mode="anchor" if rotation == 0 else "default",
-            fontsize=_LABEL_FONTSIZE, annotation_clip=False,
+            fontsize=_LABEL_FONTSIZE,
+            annotation_clip=False,
         )
         annotation.set_gid("input_label" if below else "output_label")
+        artists.append(annotation)
+    return artists
+
+
+def _group_labels(ax, positions, groups):
+    """One label per group of input neurons, left of the group's row."""
+    artists = []
+    for rows, name in groups:
+        left = rows[np.argmin(positions[rows, 0])]
+        annotation = ax.annotate(
+            str(name),
+            positions[left],
+            xytext=(-2 * _LABEL_OFFSET_POINTS, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=_LABEL_FONTSIZE,
+            annotation_clip=False,
+        )
+        annotation.set_gid("input_label")
         artists.append(annotation)
     return artists
 
@@ -247,8 +311,13 @@ def _labels_3d(ax, positions, texts, points, below):
     artists = []
     for (x, z, height), text in zip(positions, texts, strict=True):
         label = ax.text(
-            x, z, height + offset, text, ha="center",
-            va="top" if below else "bottom", fontsize=_LABEL_FONTSIZE,
+            x,
+            z,
+            height + offset,
+            text,
+            ha="center",
+            va="top" if below else "bottom",
+            fontsize=_LABEL_FONTSIZE,
         )
         label.set_gid("input_label" if below else "output_label")
         artists.append(label)
@@ -300,9 +369,18 @@ def _frame_axes(ax, coords):
     ax.set_axis_off()
 
 
-def plot_connectivity(coefs, coords, ax=None, *, modules=None, neuron_labels=None,
-                      labels="auto", threshold=0.0, max_linewidth=2.0,
-                      node_size=None):
+def plot_connectivity(
+    coefs,
+    coords,
+    ax=None,
+    *,
+    modules=None,
+    neuron_labels=None,
+    labels="auto",
+    threshold=0.0,
+    max_linewidth=2.0,
+    node_size=None,
+):
     """Draw a network given by its weights and neuron positions.
 
     The drawing of :func:`plot_network`, for weights and positions that are
@@ -347,22 +425,91 @@ def plot_connectivity(coefs, coords, ax=None, *, modules=None, neuron_labels=Non
     plot_network : Draw a fitted estimator.
     """
     coefs, coords = _check_network(coefs, coords)
+    sizes = [len(c) for c in coords]
+    modules = _check_per_neuron(modules, sizes, "modules")
+    neuron_labels = _check_per_neuron(neuron_labels, sizes, "neuron_labels")
+    return _plot(
+        coefs,
+        coords,
+        ax,
+        modules=modules,
+        neuron_labels=neuron_labels,
+        labels=labels,
+        threshold=threshold,
+        max_linewidth=max_linewidth,
+        node_size=node_size,
+    )
+
+
+def _check_max_linewidth(max_linewidth):
+    if (
+        not isinstance(max_linewidth, Real)
+        or isinstance(max_linewidth, bool)
+        or not max_linewidth > 0
+    ):
+        raise ValueError(f"max_linewidth must be positive, got {max_linewidth!r}.")
+    return float(max_linewidth)
+
+
+def _plot(coefs, coords, ax, *, labels, threshold, max_linewidth, **options):
+    """Check the options, prepare ``ax``, draw, frame; return ``ax``."""
     threshold = _check_threshold(threshold)
     labels = _check_labels_option(labels)
-    if not isinstance(max_linewidth, Real) or max_linewidth <= 0:
-        raise ValueError(f"max_linewidth must be positive, got {max_linewidth!r}.")
+    max_linewidth = _check_max_linewidth(max_linewidth)
     ax = _prepare_axes(ax, coords)
     _draw_network(
-        ax, coefs, coords, modules=modules, neuron_labels=neuron_labels,
-        labels=labels, threshold=threshold, max_linewidth=max_linewidth,
-        node_size=node_size,
+        ax,
+        coefs,
+        coords,
+        labels=labels,
+        threshold=threshold,
+        max_linewidth=max_linewidth,
+        **options,
     )
     _frame_axes(ax, coords)
     return ax
 
 
-def plot_network(estimator, ax=None, *, threshold=0.0, color_modules=False,
-                 max_linewidth=2.0, labels="auto", node_size=None):
+def _token_layout(estimator, coords):
+    """Token input drawn as in the paper's Figure 5: one row per token.
+
+    The embeddings of all tokens share positions (they overlap); row ``t`` is
+    drawn half a layer spacing below row ``t - 1``. Returns the coordinates
+    to draw and the ``input_groups`` that label each row by its token, or the
+    unchanged coordinates and None for other networks.
+    """
+    dim = getattr(estimator, "embedding_dim", None)
+    n_tokens = getattr(estimator, "n_features_in_", None)
+    if (
+        dim is None
+        or n_tokens is None
+        or coords[0].shape != (n_tokens * dim, 2)
+        or n_tokens < 2
+    ):
+        return coords, None
+    heights = [c[:, -1].mean() for c in coords[:2]]
+    gap = 0.5 * ((heights[1] - heights[0]) or 1.0)
+    inputs = np.array(coords[0], dtype=np.float64)
+    groups = []
+    names = getattr(estimator, "feature_names_in_", None)
+    for token in range(n_tokens):
+        rows = np.arange(token * dim, (token + 1) * dim)
+        inputs[rows, -1] -= token * gap
+        name = names[token] if names is not None else f"x{token}"
+        groups.append((rows, name))
+    return [inputs, *coords[1:]], groups
+
+
+def plot_network(
+    estimator,
+    ax=None,
+    *,
+    threshold=0.0,
+    color_modules=False,
+    max_linewidth=2.0,
+    labels="auto",
+    node_size=None,
+):
     """Draw the connectivity graph of a fitted BIMT estimator (paper, section 2).
 
     Every neuron sits at its position in ``coords_``. Every weight is a line
@@ -418,14 +565,23 @@ def plot_network(estimator, ax=None, *, threshold=0.0, color_modules=False,
     >>> ax.figure.savefig("network.png")  # doctest: +SKIP
     """
     check_is_fitted(estimator)
-    return plot_connectivity(
-        estimator.coefs_,
-        estimator.coords_,
-        ax=ax,
+    if not all(hasattr(estimator, a) for a in ("coefs_", "coords_", "neuron_labels")):
+        raise TypeError(
+            "plot_network draws a fitted BIMTRegressor or BIMTClassifier (it "
+            "needs coefs_, coords_ and neuron_labels()), got an object of type "
+            f"{type(estimator).__name__}."
+        )
+    coefs, coords = _check_network(estimator.coefs_, estimator.coords_)
+    coords, input_groups = _token_layout(estimator, coords)
+    return _plot(
+        coefs,
+        coords,
+        ax,
         modules=estimator.modules_ if color_modules else None,
         neuron_labels=estimator.neuron_labels(),
         labels=labels,
         threshold=threshold,
         max_linewidth=max_linewidth,
         node_size=node_size,
+        input_groups=input_groups,
     )

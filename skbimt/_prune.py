@@ -496,9 +496,7 @@ class BIMTPruner(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
             if hasattr(self.estimator_, "feature_names_in_"):
                 self.feature_names_in_ = self.estimator_.feature_names_in_
         else:
-            validate_data(
-                self, X, y, dtype=(np.float64, np.float32), multi_output=True
-            )
+            validate_data(self, X, y, dtype=(np.float64, np.float32), multi_output=True)
             # The original X goes to the network, so that it records the
             # feature names for its own labels too.
             self.estimator_ = clone(self.estimator).fit(X, y)

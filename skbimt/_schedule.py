@@ -35,9 +35,7 @@ def lambda_values(schedule, max_iter):
     if isinstance(schedule, numbers.Real) and not isinstance(schedule, bool):
         values = np.full(max_iter, float(schedule))
     elif callable(schedule):
-        values = np.array(
-            [float(schedule(step, max_iter)) for step in range(max_iter)]
-        )
+        values = np.array([float(schedule(step, max_iter)) for step in range(max_iter)])
     else:
         values = _phase_values(schedule, max_iter)
     # lambda multiplies float32 tensors: it must be finite in float32 too.
@@ -62,7 +60,9 @@ def _phase_values(phases, max_iter):
             f"as ((1e-3, 0.25), (1e-2, 0.5), (1e-3, 0.25)); got {phases!r}."
         ) from exc
     if not phases:
-        raise ValueError("lambda_schedule is an empty sequence; give at least one phase.")
+        raise ValueError(
+            "lambda_schedule is an empty sequence; give at least one phase."
+        )
     fractions = np.array([fraction for _, fraction in phases])
     if (fractions <= 0).any() or not np.isclose(fractions.sum(), 1.0, atol=1e-6):
         raise ValueError(

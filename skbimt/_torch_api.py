@@ -7,6 +7,7 @@ from ._geometry import Geometry, NeuronLayer, grid_slots, line_slots
 from ._schedule import lambda_values
 from ._swap import swap_pass
 
+
 def line(n_neurons, width, height, offset=0.0):
     """Slots of ``n_neurons`` evenly spread over ``[offset, offset + width]``.
 
@@ -124,7 +125,9 @@ class BIMT:
         """
         self._check_open()
         if orientation not in ("out_in", "in_out"):
-            raise ValueError(f"orientation must be 'out_in' or 'in_out', got {orientation!r}.")
+            raise ValueError(
+                f"orientation must be 'out_in' or 'in_out', got {orientation!r}."
+            )
         n_pre, n_post = self._size(pre), self._size(post)
         expected = (n_post, n_pre) if orientation == "out_in" else (n_pre, n_post)
         if tuple(weight.shape) != expected:
@@ -185,8 +188,9 @@ class BIMT:
         self._build()
         total = 0.0
         biases = 0.0
-        for connection, distance in zip(self._connections, self._distance_tensors(),
-                                        strict=True):
+        for connection, distance in zip(
+            self._connections, self._distance_tensors(), strict=True
+        ):
             total = total + reduce(distance * connection.in_out().abs())
             if connection.bias is not None:
                 biases = biases + reduce(connection.bias.abs())
@@ -214,10 +218,13 @@ class BIMT:
         names = list(self._layers)
         if layers is None:
             indices = [
-                i for i, layer in enumerate(self.geometry.layers)
+                i
+                for i, layer in enumerate(self.geometry.layers)
                 if self.geometry.tied_with(i)[0] == i
-                and all(self.geometry.layers[j].swappable
-                        for j in self.geometry.tied_with(i))
+                and all(
+                    self.geometry.layers[j].swappable
+                    for j in self.geometry.tied_with(i)
+                )
                 and layer.n_neurons > 1
             ]
         else:
@@ -234,8 +241,10 @@ class BIMT:
     def positions(self):
         """Position of every neuron, per layer name, in neuron order."""
         self._build()
-        return {name: layer.positions for name, layer in zip(
-            self._layers, self.geometry.layers, strict=True)}
+        return {
+            name: layer.positions
+            for name, layer in zip(self._layers, self.geometry.layers, strict=True)
+        }
 
     def materialize(self):
         """Reorder every declared parameter so that neuron ``j`` sits in slot ``j``.
@@ -284,8 +293,11 @@ class BIMT:
             weight = c.in_out().detach().to("cpu", torch.float64).numpy()
             rows, cols = np.nonzero(weight)
             graph.add_edges_from(
-                ((c.pre, int(r)), (c.post, int(q)),
-                 {"weight": abs(float(weight[r, q])), "value": float(weight[r, q])})
+                (
+                    (c.pre, int(r)),
+                    (c.post, int(q)),
+                    {"weight": abs(float(weight[r, q])), "value": float(weight[r, q])},
+                )
                 for r, q in zip(rows, cols, strict=True)
             )
         return graph
@@ -304,7 +316,9 @@ class BIMT:
 
     def _size(self, name):
         if name not in self._layers:
-            raise ValueError(f"No layer named {name!r}; declare it with add_layer first.")
+            raise ValueError(
+                f"No layer named {name!r}; declare it with add_layer first."
+            )
         return self._layers[name].n_neurons
 
     def _check_open(self):
@@ -331,15 +345,29 @@ class BIMT:
     def _distance_tensors(self):
         if self._distances is None:
             self._distances = [
-                torch.as_tensor(self.geometry.distance(i), dtype=c.weight.dtype,
-                                device=c.weight.device)
+                torch.as_tensor(
+                    self.geometry.distance(i),
+                    dtype=c.weight.dtype,
+                    device=c.weight.device,
+                )
                 for i, c in enumerate(self._connections)
             ]
         return self._distances
 
 
-def train_module(model, bimt, batches, loss_fn, *, max_iter, lambda_schedule,
-                 learning_rate=1e-3, k=6, swap_every=200, cost_reduction="sum"):
+def train_module(
+    model,
+    bimt,
+    batches,
+    loss_fn,
+    *,
+    max_iter,
+    lambda_schedule,
+    learning_rate=1e-3,
+    k=6,
+    swap_every=200,
+    cost_reduction="sum",
+):
     """Train a torch module with BIMT: Adam on ``loss + lambda * cost``, with swaps.
 
     The training loop of the estimators, for modules declared with

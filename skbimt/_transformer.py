@@ -63,11 +63,21 @@ class TinyTransformer(nn.Module):
         Longest sequence, for the learned positional embedding.
     """
 
-    def __init__(self, d_in=2, d_out=1, d_model=32, n_layers=2, n_heads=1,
-                 d_mlp=None, max_length=8):
+    def __init__(
+        self,
+        d_in=2,
+        d_out=1,
+        d_model=32,
+        n_layers=2,
+        n_heads=1,
+        d_mlp=None,
+        max_length=8,
+    ):
         super().__init__()
         if d_model % n_heads:
-            raise ValueError(f"d_model={d_model} is not divisible by n_heads={n_heads}.")
+            raise ValueError(
+                f"d_model={d_model} is not divisible by n_heads={n_heads}."
+            )
         self.embed = nn.Linear(d_in, d_model)
         self.position = nn.Parameter(0.1 * torch.randn(max_length, d_model))
         self.blocks = nn.ModuleList(
@@ -111,8 +121,9 @@ class TinyTransformer(nn.Module):
         d_head = d_model // self.n_heads
         head_of = [j // d_head for j in range(d_model)]
         height = 0
-        bimt.add_layer("input", line(self.embed.in_features, width, height),
-                       swappable=False)
+        bimt.add_layer(
+            "input", line(self.embed.in_features, width, height), swappable=False
+        )
         height += spacing
         bimt.add_layer("res0", line(d_model, width, height))
         bimt.connect("input", "res0", self.embed.weight, self.embed.bias)
@@ -120,30 +131,35 @@ class TinyTransformer(nn.Module):
         residual = ["res0"]
         for b, block in enumerate(self.blocks):
             height += spacing
-            for part, linear in (("q", block.query), ("k", block.key),
-                                 ("v", block.value)):
+            for part, linear in (
+                ("q", block.query),
+                ("k", block.key),
+                ("v", block.value),
+            ):
                 name = f"qkv{b}_{part}"
-                bimt.add_layer(name, line(d_model, width, height),
-                               swap_groups=head_of)
+                bimt.add_layer(name, line(d_model, width, height), swap_groups=head_of)
                 bimt.connect(residual[-1], name, linear.weight, linear.bias)
             bimt.tie(f"qkv{b}_q", f"qkv{b}_k", f"qkv{b}_v")
             height += spacing
             after_attention = f"res{2 * b + 1}"
             bimt.add_layer(after_attention, line(d_model, width, height))
-            bimt.connect(f"qkv{b}_v", after_attention, block.project.weight,
-                         block.project.bias)
+            bimt.connect(
+                f"qkv{b}_v", after_attention, block.project.weight, block.project.bias
+            )
             height += spacing
             bimt.add_layer(f"mlp{b}", line(block.mlp_in.out_features, width, height))
-            bimt.connect(after_attention, f"mlp{b}", block.mlp_in.weight,
-                         block.mlp_in.bias)
+            bimt.connect(
+                after_attention, f"mlp{b}", block.mlp_in.weight, block.mlp_in.bias
+            )
             height += spacing
             after_mlp = f"res{2 * b + 2}"
             bimt.add_layer(after_mlp, line(d_model, width, height))
             bimt.connect(f"mlp{b}", after_mlp, block.mlp_out.weight, block.mlp_out.bias)
             residual += [after_attention, after_mlp]
         height += spacing
-        bimt.add_layer("output", line(self.unembed.out_features, width, height),
-                       swappable=False)
+        bimt.add_layer(
+            "output", line(self.unembed.out_features, width, height), swappable=False
+        )
         bimt.connect(residual[-1], "output", self.unembed.weight, self.unembed.bias)
         bimt.tie(*residual)
         return bimt

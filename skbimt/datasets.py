@@ -12,18 +12,38 @@ from sklearn.utils import check_random_state
 
 _FORMULAS = {
     # (a) independence: y1 uses only x2, x4; y2 only x1, x3.
-    "a": (4, lambda x: np.column_stack(
-        [x[:, 1] ** 2 + np.sin(np.pi * x[:, 3]), (x[:, 0] + x[:, 2]) ** 3])),
+    "a": (
+        4,
+        lambda x: np.column_stack(
+            [x[:, 1] ** 2 + np.sin(np.pi * x[:, 3]), (x[:, 0] + x[:, 2]) ** 3]
+        ),
+    ),
     # (b) feature sharing: every target reuses x1^2, x2^2, x3^2.
-    "b": (3, lambda x: np.column_stack(
-        [x[:, 0] ** 2, x[:, 0] ** 2 + x[:, 1] ** 2,
-         x[:, 0] ** 2 + x[:, 1] ** 2 + x[:, 2] ** 2])),
+    "b": (
+        3,
+        lambda x: np.column_stack(
+            [
+                x[:, 0] ** 2,
+                x[:, 0] ** 2 + x[:, 1] ** 2,
+                x[:, 0] ** 2 + x[:, 1] ** 2 + x[:, 2] ** 2,
+            ]
+        ),
+    ),
     # Figure 2 and appendix A: two outputs sharing the products x1 x4, x2 x3.
-    "ablation": (4, lambda x: np.column_stack(
-        [x[:, 0] * x[:, 3] + x[:, 1] * x[:, 2], x[:, 0] * x[:, 3] - x[:, 1] * x[:, 2]])),
+    "ablation": (
+        4,
+        lambda x: np.column_stack(
+            [
+                x[:, 0] * x[:, 3] + x[:, 1] * x[:, 2],
+                x[:, 0] * x[:, 3] - x[:, 1] * x[:, 2],
+            ]
+        ),
+    ),
     # (c) compositionality: y = sqrt(I), I = (x1 - x2)^2 + (x3 - x4)^2.
-    "c": (4, lambda x: np.sqrt(
-        (x[:, 0] - x[:, 1]) ** 2 + (x[:, 2] - x[:, 3]) ** 2)[:, None]),
+    "c": (
+        4,
+        lambda x: np.sqrt((x[:, 0] - x[:, 1]) ** 2 + (x[:, 2] - x[:, 3]) ** 2)[:, None],
+    ),
 }
 
 
@@ -55,7 +75,9 @@ def make_symbolic(formula="a", n_samples=1000, random_state=None):
         Always 2D, one column per target.
     """
     if formula not in _FORMULAS:
-        raise ValueError(f"formula must be one of {sorted(_FORMULAS)}, got {formula!r}.")
+        raise ValueError(
+            f"formula must be one of {sorted(_FORMULAS)}, got {formula!r}."
+        )
     n_features, function = _FORMULAS[formula]
     rng = check_random_state(random_state)
     X = rng.uniform(-1, 1, size=(n_samples, n_features))
@@ -223,8 +245,12 @@ def fetch_mnist(data_home=None):
 
     try:
         X, y = fetch_openml(
-            "mnist_784", version=1, as_frame=False, data_home=data_home,
-            return_X_y=True, parser="liac-arff",
+            "mnist_784",
+            version=1,
+            as_frame=False,
+            data_home=data_home,
+            return_X_y=True,
+            parser="liac-arff",
         )
     except Exception as exc:
         raise OSError(

@@ -10,9 +10,9 @@ import time
 from sklearn.metrics import mean_squared_error
 from sklearn.model_selection import train_test_split
 
-from .datasets import make_symbolic
 from ._estimators import BIMTRegressor
 from ._plotting import plot_network
+from .datasets import make_symbolic
 
 
 def main(argv=None):
@@ -20,10 +20,17 @@ def main(argv=None):
         prog="python -m skbimt.demo",
         description="BIMT on y1 = x2^2 + sin(pi x4), y2 = (x1 + x3)^3 (paper 3.1a).",
     )
-    parser.add_argument("--output", default="bimt_symbolic_a.png",
-                        help="PNG file for the connectivity graph")
-    parser.add_argument("--max-iter", type=int, default=20000,
-                        help="training steps (the paper uses 20000)")
+    parser.add_argument(
+        "--output",
+        default="bimt_symbolic_a.png",
+        help="PNG file for the connectivity graph",
+    )
+    parser.add_argument(
+        "--max-iter",
+        type=int,
+        default=20000,
+        help="training steps (the paper uses 20000)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
@@ -50,8 +57,10 @@ def main(argv=None):
 
     fig, ax = plt.subplots(figsize=(5, 4))
     plot_network(model, ax=ax, color_modules=True)
-    ax.set_title(f"BIMT, symbolic (a): test MSE {test_loss:.2g}, "
-                 f"Q = {model.modularity_:.2f}", fontsize=9)
+    ax.set_title(
+        f"BIMT, symbolic (a): test MSE {test_loss:.2g}, Q = {model.modularity_:.2f}",
+        fontsize=9,
+    )
     fig.savefig(args.output, dpi=150, bbox_inches="tight")
     print(f"connectivity graph written to {args.output}")
 

@@ -5,6 +5,7 @@ import pytest
 from sklearn.datasets import make_moons
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import r2_score
+from sklearn.neural_network import MLPClassifier
 
 from skbimt import BIMTClassifier, BIMTRegressor
 from skbimt._ablation import knockout, knockout_scores
@@ -38,8 +39,11 @@ def snapshot(estimator):
 
 
 def assert_parameters_equal(estimator, parameters):
-    for got, expected in zip(estimator.coefs_ + estimator.intercepts_,
-                             parameters[0] + parameters[1], strict=True):
+    for got, expected in zip(
+        estimator.coefs_ + estimator.intercepts_,
+        parameters[0] + parameters[1],
+        strict=True,
+    ):
         np.testing.assert_array_equal(got, expected)
 
 
@@ -99,13 +103,16 @@ def lipschitz_bound(estimator, X, layer, neuron):
     ``L``; the output layer is linear, but ``L > 1`` keeps the bound valid).
     """
     activation = X
-    for weight, bias in zip(estimator.coefs_[:layer], estimator.intercepts_[:layer],
-                            strict=True):
+    for weight, bias in zip(
+        estimator.coefs_[:layer], estimator.intercepts_[:layer], strict=True
+    ):
         z = activation @ weight + bias
         activation = z / (1 + np.exp(-z))
-    bound = np.abs(activation[:, neuron]).max() * np.abs(
-        estimator.coefs_[layer][neuron]).max()
-    for weight in estimator.coefs_[layer + 1:]:
+    bound = (
+        np.abs(activation[:, neuron]).max()
+        * np.abs(estimator.coefs_[layer][neuron]).max()
+    )
+    for weight in estimator.coefs_[layer + 1 :]:
         bound *= SILU_LIPSCHITZ * np.abs(weight).sum(axis=0).max()
     return bound
 
@@ -174,7 +181,8 @@ def test_neuron_and_weight_scores_cover_the_active_network(moons):
     by_neuron = knockout_scores(clf, X, y, by="neuron")
     masks = active_neuron_masks(clf.coefs_)
     assert sorted(by_neuron) == [
-        (layer, int(j)) for layer, mask in enumerate(masks[:-1])
+        (layer, int(j))
+        for layer, mask in enumerate(masks[:-1])
         for j in np.flatnonzero(mask)
     ]
     by_weight = knockout_scores(clf, X, y, by="weight")
@@ -209,6 +217,7 @@ def test_bad_knockouts_are_refused(moons, kwargs, message):
         knockout(clf, **kwargs)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_bad_scores_requests_are_refused(moons):
     clf, X, y = moons
     with pytest.raises(ValueError, match="by must be one of"):
@@ -217,3 +226,6 @@ def test_bad_scores_requests_are_refused(moons):
         knockout(BIMTClassifier(), module=0)
     with pytest.raises(NotFittedError):
         knockout_scores(BIMTRegressor(), X, y)
+    other = MLPClassifier(hidden_layer_sizes=(3,), max_iter=5).fit(X, y)
+    with pytest.raises(TypeError, match="fitted BIMTRegressor or BIMTClassifier"):
+        knockout(other, module=0)

@@ -27,7 +27,10 @@ def data():
 def snapshotted(data):
     X, y = data
     return BIMTClassifier(
-        hidden_layer_sizes=(6, 6), max_iter=100, snapshot_every=20, swap_every=20,
+        hidden_layer_sizes=(6, 6),
+        max_iter=100,
+        snapshot_every=20,
+        swap_every=20,
         random_state=0,
     ).fit(X, y)
 
@@ -62,6 +65,7 @@ def test_without_path_nothing_is_written(snapshotted, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     animation = animate_training(snapshotted)
     plt.gcf().canvas.draw()  # starts it, as plt.show() would
+    assert isinstance(animation, matplotlib.animation.FuncAnimation)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 import torch
 
@@ -16,8 +15,10 @@ def autograd_loss_and_grad(layer_sizes, activation, loss, flat, X, target):
     else:
         value = torch.nn.functional.cross_entropy(output, target.argmax(dim=1))
     value.backward()
-    grads = [torch.cat([w.grad.reshape(-1), b.grad]) for w, b in
-             zip(module.weights, module.biases)]
+    grads = [
+        torch.cat([w.grad.reshape(-1), b.grad])
+        for w, b in zip(module.weights, module.biases)
+    ]
     return value.item(), torch.cat(grads)
 
 
@@ -30,8 +31,9 @@ def test_hand_written_gradient_equals_autograd(activation, loss, layer_sizes):
     flat = init_parameters(layout, generator).double()
     X = torch.randn(33, layer_sizes[0], generator=generator, dtype=torch.float64)
     if loss == "squared_error":
-        target = torch.randn(33, layer_sizes[-1], generator=generator,
-                             dtype=torch.float64)
+        target = torch.randn(
+            33, layer_sizes[-1], generator=generator, dtype=torch.float64
+        )
     else:
         labels = torch.randint(layer_sizes[-1], (33,), generator=generator)
         target = torch.nn.functional.one_hot(labels, layer_sizes[-1]).double()
@@ -96,7 +98,9 @@ def test_embedding_gradient_equals_autograd(loss):
         value = torch.nn.functional.cross_entropy(output, labels)
     value.backward()
     assert out.item() * backprop.loss_scale == pytest.approx(value.item(), rel=1e-12)
-    torch.testing.assert_close(layout.embedding(grad), module.embedding.grad,
-                               rtol=1e-10, atol=1e-12)
-    torch.testing.assert_close(layout.weights(grad)[0], module.weights[0].grad,
-                               rtol=1e-10, atol=1e-12)
+    torch.testing.assert_close(
+        layout.embedding(grad), module.embedding.grad, rtol=1e-10, atol=1e-12
+    )
+    torch.testing.assert_close(
+        layout.weights(grad)[0], module.weights[0].grad, rtol=1e-10, atol=1e-12
+    )

@@ -96,8 +96,12 @@ def test_continuous_labels_are_refused_by_the_classifier():
 
 def test_unfitted_use_raises_not_fitted():
     reg = BIMTRegressor()
-    for call in (lambda: reg.predict(np.zeros((2, 3))), lambda: reg.modules_,
-                 lambda: reg.modularity_, lambda: reg.neuron_labels()):
+    for call in (
+        lambda: reg.predict(np.zeros((2, 3))),
+        lambda: reg.modules_,
+        lambda: reg.modularity_,
+        lambda: reg.neuron_labels(),
+    ):
         with pytest.raises(NotFittedError):
             call()
 
@@ -109,11 +113,13 @@ def test_diverging_fit_warns_and_keeps_last_finite_weights():
     # the last finiteness check.
     schedule = lambda step, n: 1e-3 if step < 250 else 3e38  # noqa: E731
     with pytest.warns(DivergenceWarning, match="NaN or infinite"):
-        reg = BIMTRegressor(max_iter=1000, lambda_schedule=schedule,
-                            random_state=0).fit(X, y)
+        reg = BIMTRegressor(
+            max_iter=1000, lambda_schedule=schedule, random_state=0
+        ).fit(X, y)
     assert reg.n_iter_ == 200
-    reference = BIMTRegressor(max_iter=200, lambda_schedule=1e-3,
-                              random_state=0).fit(X, y)
+    reference = BIMTRegressor(max_iter=200, lambda_schedule=1e-3, random_state=0).fit(
+        X, y
+    )
     for w, expected in zip(reg.coefs_, reference.coefs_, strict=True):
         np.testing.assert_array_equal(w, expected)
     assert len(reg.loss_curve_) == 200 and np.isfinite(reg.loss_curve_).all()

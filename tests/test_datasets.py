@@ -4,7 +4,9 @@ import pytest
 from skbimt import datasets
 
 
-@pytest.mark.parametrize("formula, n_in, n_out", [("a", 4, 2), ("b", 3, 3), ("c", 4, 1)])
+@pytest.mark.parametrize(
+    "formula, n_in, n_out", [("a", 4, 2), ("b", 3, 3), ("c", 4, 1)]
+)
 def test_symbolic_shapes_and_formulas(formula, n_in, n_out):
     X, y = datasets.make_symbolic(formula, 50, random_state=0)
     assert X.shape == (50, n_in) and y.shape == (50, n_out)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import load_diabetes, load_iris, make_moons
-from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import (
@@ -39,7 +39,9 @@ def quick_instance(cls):
 
 
 def test_discovery_finds_the_estimators():
-    assert {BIMTRegressor, BIMTClassifier, skbimt.BIMTPruner} <= set(public_estimators())
+    assert {BIMTRegressor, BIMTClassifier, skbimt.BIMTPruner} <= set(
+        public_estimators()
+    )
 
 
 @parametrize_with_checks([quick_instance(cls) for cls in public_estimators()])
@@ -109,8 +111,9 @@ def test_connection_cost_curve_is_eq_3_of_the_weights():
     X, y = symbolic_a()
     reg = BIMTRegressor(max_iter=1, swap_every=None, random_state=0).fit(X, y)
     # Recompute the cost of the initial weights from the same seed.
-    zero_step = BIMTRegressor(max_iter=1, learning_rate=1e-30, swap_every=None,
-                              random_state=0).fit(X, y)
+    zero_step = BIMTRegressor(
+        max_iter=1, learning_rate=1e-30, swap_every=None, random_state=0
+    ).fit(X, y)
     geometry = zero_step.geometry_
     expected = sum(
         (geometry.distance(c) * np.abs(w)).sum() for c, w in enumerate(zero_step.coefs_)
@@ -138,16 +141,22 @@ def test_ablations_are_one_parameter_away():
     assert no_swap.swap_counts_.size == 0
     for layer in no_swap.geometry_.layers:
         np.testing.assert_array_equal(layer.assignment, np.arange(layer.n_neurons))
-    vanilla = BIMTRegressor(lambda_schedule=0.0, swap_every=None, max_iter=300,
-                            random_state=0).fit(X, y)
+    vanilla = BIMTRegressor(
+        lambda_schedule=0.0, swap_every=None, max_iter=300, random_state=0
+    ).fit(X, y)
     with_cost = BIMTRegressor(swap_every=None, max_iter=300, random_state=0).fit(X, y)
     assert not np.array_equal(vanilla.coefs_[0], with_cost.coefs_[0])
 
 
 def test_swap_switches_keep_inputs_and_outputs_in_place():
     X, y = symbolic_a()
-    reg = BIMTRegressor(swap_inputs=False, swap_outputs=False, swap_every=50,
-                        max_iter=600, random_state=0).fit(X, y)
+    reg = BIMTRegressor(
+        swap_inputs=False,
+        swap_outputs=False,
+        swap_every=50,
+        max_iter=600,
+        random_state=0,
+    ).fit(X, y)
     np.testing.assert_array_equal(reg.geometry_.layers[0].assignment, np.arange(4))
     np.testing.assert_array_equal(reg.geometry_.layers[-1].assignment, np.arange(2))
     assert reg.swap_counts_.sum() > 0
@@ -158,8 +167,9 @@ def test_image_input_shape_builds_a_3d_network():
 
     X, y = load_digits(return_X_y=True)
     X = X[:300] / 16
-    clf = BIMTClassifier(hidden_layer_sizes=(16,), input_shape=(8, 8), max_iter=200,
-                         random_state=0).fit(X, y[:300])
+    clf = BIMTClassifier(
+        hidden_layer_sizes=(16,), input_shape=(8, 8), max_iter=200, random_state=0
+    ).fit(X, y[:300])
     assert [c.shape[1] for c in clf.coords_] == [3, 3, 3]
     np.testing.assert_array_equal(clf.geometry_.layers[0].assignment, np.arange(64))
     with pytest.raises(ValueError, match="height \\* width equal to the number"):
@@ -200,8 +210,9 @@ def test_grid_search_over_lambda_in_a_pipeline_on_diabetes():
     y = (y - y.mean()) / y.std()
     pipe = make_pipeline(
         StandardScaler(),
-        BIMTRegressor(hidden_layer_sizes=(10,), max_iter=400, learning_rate=1e-2,
-                      random_state=0),
+        BIMTRegressor(
+            hidden_layer_sizes=(10,), max_iter=400, learning_rate=1e-2, random_state=0
+        ),
     )
     search = GridSearchCV(
         pipe, {"bimtregressor__lambda_schedule": [1e-4, 1e-3, 1.0]}, cv=3
@@ -288,8 +299,13 @@ def test_warnings_are_clean_on_a_normal_fit():
 
 def test_mean_cost_reduction_averages_each_tensor():
     X, y = symbolic_a()
-    common = dict(hidden_layer_sizes=(5,), max_iter=1, swap_every=None,
-                  learning_rate=1e-30, random_state=0)
+    common = dict(
+        hidden_layer_sizes=(5,),
+        max_iter=1,
+        swap_every=None,
+        learning_rate=1e-30,
+        random_state=0,
+    )
     mean = BIMTRegressor(cost_reduction="mean", **common).fit(X, y)
     geometry = mean.geometry_
     expected = sum(

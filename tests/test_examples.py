@@ -16,8 +16,12 @@ EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
 def test_example_runs_quickly(script):
     env = {**os.environ, "SKBIMT_QUICK": "1", "MPLBACKEND": "Agg"}
     result = subprocess.run(
-        [sys.executable, script], cwd=EXAMPLES, env=env, capture_output=True,
-        text=True, timeout=600,
+        [sys.executable, script],
+        cwd=EXAMPLES,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip(), "an example prints the numbers it reproduces"

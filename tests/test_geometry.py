@@ -80,8 +80,10 @@ def test_mismatched_dimensions_are_refused():
     from skbimt import NeuronLayer
 
     with pytest.raises(ValueError, match="same number of coordinates"):
-        Geometry([NeuronLayer(np.zeros((2, 2)), "a"), NeuronLayer(np.zeros((2, 3)), "b")],
-                 [(0, 1)])
+        Geometry(
+            [NeuronLayer(np.zeros((2, 2)), "a"), NeuronLayer(np.zeros((2, 3)), "b")],
+            [(0, 1)],
+        )
 
 
 def test_pairwise_distance_norms():

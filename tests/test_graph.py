@@ -80,8 +80,9 @@ def test_to_networkx_carries_positions_labels_and_modules():
         nx.community.modularity(graph, communities, weight="weight")
     )
     # Every active neuron's module is the community it belongs to.
-    for label, community in enumerate(c for c in communities
-                                      if any(graph.nodes[n]["active"] for n in c)):
+    for label, community in enumerate(
+        c for c in communities if any(graph.nodes[n]["active"] for n in c)
+    ):
         for node in community:
             expected = label if graph.nodes[node]["active"] else -1
             assert graph.nodes[node]["module"] == expected

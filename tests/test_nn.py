@@ -52,7 +52,9 @@ def test_mean_reduction_averages_each_matrix():
     layers, bimt = mlp_and_bimt(sizes=(3, 5))
     value = bimt.cost("mean").item()
     d = torch.as_tensor(bimt.geometry.distance(0))
-    expected = (d * layers[0].weight.detach().T.abs()).mean() + 0.1 * layers[0].bias.abs().mean()
+    expected = (d * layers[0].weight.detach().T.abs()).mean() + 0.1 * layers[
+        0
+    ].bias.abs().mean()
     assert value == pytest.approx(expected.item(), rel=1e-12)
     with pytest.raises(ValueError, match="reduction"):
         bimt.cost("max")
@@ -79,8 +81,9 @@ def test_materialize_keeps_the_mlp_function_when_inputs_stay():
     before = forward_mlp(layers, x)
     for _ in range(3):
         bimt.swap(6, layers=["l1", "l2"])
-    assert any(not np.array_equal(a, np.arange(len(a)))
-               for a in bimt.geometry.get_state())
+    assert any(
+        not np.array_equal(a, np.arange(len(a))) for a in bimt.geometry.get_state()
+    )
     cost = bimt.cost().item()
     bimt.materialize()
     torch.testing.assert_close(forward_mlp(layers, x), before, rtol=0, atol=1e-12)
@@ -105,8 +108,9 @@ def scramble(bimt, rng):
 @pytest.mark.parametrize("n_heads", [1, 2])
 def test_transformer_function_survives_any_swaps(n_heads):
     torch.manual_seed(0)
-    model = TinyTransformer(d_in=2, d_out=1, d_model=8, n_layers=2,
-                            n_heads=n_heads).double()
+    model = TinyTransformer(
+        d_in=2, d_out=1, d_model=8, n_layers=2, n_heads=n_heads
+    ).double()
     bimt = model.bimt(width=2.0, spacing=0.5)
     tokens = torch.randn(20, 3, 2, dtype=torch.float64)
     before = model(tokens)
@@ -178,8 +182,9 @@ def test_estimator_cost_equals_the_api_cost_of_its_weights():
     rng = np.random.RandomState(0)
     X = rng.uniform(-1, 1, (100, 3))
     y = X[:, :2] ** 2
-    reg = BIMTRegressor(hidden_layer_sizes=(6,), max_iter=300, swap_every=50,
-                        random_state=0).fit(X, y)
+    reg = BIMTRegressor(
+        hidden_layer_sizes=(6,), max_iter=300, swap_every=50, random_state=0
+    ).fit(X, y)
     bimt = BIMT(bias_distance=reg.y_star)
     names = [layer.name for layer in reg.geometry_.layers]
     for name, layer in zip(names, reg.geometry_.layers, strict=True):
@@ -189,7 +194,8 @@ def test_estimator_cost_equals_the_api_cost_of_its_weights():
         bimt.connect(names[i], names[i + 1], w, torch.tensor(b), orientation="in_out")
     bimt.positions()
     bimt.geometry.set_state(reg.geometry_.get_state())
-    direct = sum((reg.geometry_.distance(i) * np.abs(w)).sum()
-                 for i, w in enumerate(reg.coefs_))
+    direct = sum(
+        (reg.geometry_.distance(i) * np.abs(w)).sum() for i, w in enumerate(reg.coefs_)
+    )
     direct += reg.y_star * sum(np.abs(b).sum() for b in reg.intercepts_)
     assert bimt.cost().item() == pytest.approx(direct, rel=1e-12)

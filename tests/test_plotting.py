@@ -12,6 +12,7 @@ from matplotlib.text import Text
 from mpl_toolkits.mplot3d.art3d import Line3DCollection
 from sklearn.datasets import make_moons
 from sklearn.exceptions import NotFittedError
+from sklearn.neural_network import MLPClassifier
 
 from skbimt import BIMTClassifier, BIMTRegressor
 from skbimt._plotting import (
@@ -162,8 +163,9 @@ def test_given_axes_is_drawn_on_and_returned(moons_classifier):
     assert len(weight_collections(axes[1])) == len(moons_classifier.coefs_)
 
 
-def test_nothing_is_saved_or_shown(moons_classifier, image_classifier, tmp_path,
-                                   monkeypatch):
+def test_nothing_is_saved_or_shown(
+    moons_classifier, image_classifier, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
 
     def refuse(*args, **kwargs):
@@ -189,8 +191,9 @@ def test_image_network_is_drawn_in_3d(image_classifier):
     # 36 pixels stay unlabelled by default; the two classes are labelled.
     assert texts(ax, "input_label") == []
     assert sorted(texts(ax, "output_label")) == ["0", "1"]
-    assert sorted(texts(plot_network(image_classifier, labels=True), "input_label")) \
-        == sorted(f"x{i}" for i in range(36))
+    assert sorted(
+        texts(plot_network(image_classifier, labels=True), "input_label")
+    ) == sorted(f"x{i}" for i in range(36))
 
 
 def test_image_network_on_given_3d_axes(image_classifier):
@@ -218,23 +221,25 @@ def test_snapshots_draw_like_the_fitted_network():
         hidden_layer_sizes=(6, 6), max_iter=60, snapshot_every=30, random_state=0
     ).fit(X, y)
     last = clf.snapshots_[-1]
-    a = plot_connectivity(last["coefs"], last["coords"],
-                          neuron_labels=clf.neuron_labels())
+    a = plot_connectivity(
+        last["coefs"], last["coords"], neuron_labels=clf.neuron_labels()
+    )
     b = plot_network(clf)
     for ca, cb in zip(weight_collections(a), weight_collections(b), strict=True):
-        np.testing.assert_allclose(np.asarray(ca.get_segments()),
-                                   np.asarray(cb.get_segments()))
+        np.testing.assert_allclose(
+            np.asarray(ca.get_segments()), np.asarray(cb.get_segments())
+        )
         np.testing.assert_allclose(ca.get_linewidths(), cb.get_linewidths())
     assert texts(a, "output_label") == texts(b, "output_label")
     first = clf.snapshots_[0]
-    assert plot_connectivity(first["coefs"], first["coords"], ax=plt.gca()) \
-        is plt.gca()
+    assert plot_connectivity(first["coefs"], first["coords"], ax=plt.gca()) is plt.gca()
 
 
 def test_all_zero_weight_matrix_draws_an_empty_collection():
     coefs = [np.ones((2, 3)), np.zeros((3, 1))]
-    coords = [np.column_stack([np.arange(n), np.full(n, i)]) for i, n in
-              enumerate((2, 3, 1))]
+    coords = [
+        np.column_stack([np.arange(n), np.full(n, i)]) for i, n in enumerate((2, 3, 1))
+    ]
     ax = plot_connectivity(coefs, coords)
     assert [len(c.get_segments()) for c in weight_collections(ax)] == [6, 0]
 
@@ -244,10 +249,13 @@ def test_large_network_draws_quickly():
     # (a line-by-line plot takes minutes); the README reports real timings.
     rng = np.random.RandomState(0)
     sizes = (784, 100, 100, 10)
-    coefs = [rng.normal(size=shape)
-             for shape in zip(sizes[:-1], sizes[1:], strict=True)]
-    coords = [np.column_stack([np.linspace(0, 2, n), np.full(n, 0.1 * i)])
-              for i, n in enumerate(sizes)]
+    coefs = [
+        rng.normal(size=shape) for shape in zip(sizes[:-1], sizes[1:], strict=True)
+    ]
+    coords = [
+        np.column_stack([np.linspace(0, 2, n), np.full(n, 0.1 * i)])
+        for i, n in enumerate(sizes)
+    ]
     start = time.perf_counter()
     ax = plot_connectivity(coefs, coords)
     ax.figure.canvas.draw()
@@ -271,9 +279,14 @@ def test_bad_options_are_refused(moons_classifier, kwargs, message):
         plot_network(moons_classifier, **kwargs)
 
 
-def test_unfitted_estimator_is_refused():
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_unfitted_or_foreign_estimator_is_refused():
     with pytest.raises(NotFittedError):
         plot_network(BIMTClassifier())
+    X, y = make_moons(20, random_state=0)
+    other = MLPClassifier(hidden_layer_sizes=(3,), max_iter=5).fit(X, y)
+    with pytest.raises(TypeError, match="fitted BIMTRegressor or BIMTClassifier"):
+        plot_network(other)
 
 
 def test_mismatched_weights_and_positions_are_refused():
@@ -284,3 +297,35 @@ def test_mismatched_weights_and_positions_are_refused():
         plot_connectivity(coefs, [np.zeros((2, 2)), np.zeros((4, 2)), np.zeros((1, 2))])
     with pytest.raises(ValueError, match="\\(n_neurons, 2\\)"):
         plot_connectivity(coefs, [np.zeros((2, 4)), np.zeros((3, 4)), np.zeros((1, 4))])
+    with pytest.raises(ValueError, match="modules must hold one entry per neuron"):
+        plot_connectivity(
+            coefs,
+            [np.zeros((n, 2)) for n in (2, 3, 1)],
+            modules=[[0, 0], [0, 0, 0], [0, 0]],
+        )
+    with pytest.raises(ValueError, match="neuron_labels must hold one entry"):
+        plot_connectivity(
+            coefs,
+            [np.zeros((n, 2)) for n in (2, 3, 1)],
+            neuron_labels=[["a"], ["b"] * 3, ["c"]],
+        )
+
+
+def test_token_embeddings_are_drawn_in_rows_labelled_by_token():
+    # Paper, Figure 5: the tokens' embeddings share positions, so each token
+    # gets its own row below the previous one and one label.
+    if "embedding_dim" not in BIMTClassifier().get_params():
+        pytest.skip("token input not available")
+    X = pd.DataFrame({"a": np.repeat(np.arange(5), 5), "b": np.tile(np.arange(5), 5)})
+    y = (X["a"] + X["b"]) % 5
+    clf = BIMTClassifier(
+        hidden_layer_sizes=(6,), embedding_dim=3, max_iter=30, random_state=0
+    ).fit(X, y)
+    ax = plot_network(clf)
+    (neurons,) = [c for c in ax.collections if c.get_gid() == "neurons"]
+    inputs = neurons.get_offsets()[:6]
+    np.testing.assert_allclose(inputs[:3, 0], inputs[3:, 0])  # same x
+    assert (inputs[3:, 1] < inputs[:3, 1]).all()  # token "b" drawn below "a"
+    assert sorted(texts(ax, "input_label")) == ["a", "b"]
+    segments = weight_collections(ax)[0].get_segments()
+    assert len(segments) == np.count_nonzero(clf.coefs_[0])

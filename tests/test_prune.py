@@ -116,7 +116,8 @@ def test_n_keep_equal_to_all_parameters_changes_nothing(reg, task):
 
 def test_n_keep_breaks_ties_to_keep_exactly_n_keep(reg):
     ones = with_parameters(
-        reg, [np.ones_like(w) for w in reg.coefs_],
+        reg,
+        [np.ones_like(w) for w in reg.coefs_],
         [np.ones_like(b) for b in reg.intercepts_],
     )
     pruned = prune(ones, n_keep=7)

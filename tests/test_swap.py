@@ -53,7 +53,9 @@ def test_fast_search_makes_the_naive_greedy_decisions(
             np.testing.assert_array_equal(a, b)
     assert total_swaps > 0  # the comparison exercised real swaps
     if not swap_inputs:
-        np.testing.assert_array_equal(fast.layers[0].assignment, np.arange(layer_sizes[0]))
+        np.testing.assert_array_equal(
+            fast.layers[0].assignment, np.arange(layer_sizes[0])
+        )
     if not swap_outputs:
         np.testing.assert_array_equal(
             fast.layers[-1].assignment, np.arange(layer_sizes[-1])
@@ -214,8 +216,10 @@ def test_ties_are_validated():
 
 def test_set_state_keeps_ties():
     geometry = two_token_geometry()
-    geometry.set_state([np.arange(5)[::-1], np.arange(5)[::-1], np.arange(6),
-                        np.arange(3)])
+    geometry.set_state(
+        [np.arange(5)[::-1], np.arange(5)[::-1], np.arange(6), np.arange(3)]
+    )
     geometry.swap(0, 0, 1)
-    np.testing.assert_array_equal(geometry.layers[0].assignment,
-                                  geometry.layers[1].assignment)
+    np.testing.assert_array_equal(
+        geometry.layers[0].assignment, geometry.layers[1].assignment
+    )

@@ -17,8 +17,14 @@ def fitted():
         X, y, test_size=0.2, random_state=0
     )
     clf = BIMTClassifier(
-        hidden_layer_sizes=(40, 40), embedding_dim=16, lambda_schedule=1e-3,
-        learning_rate=1e-2, max_iter=3000, swap_every=100, k=8, random_state=0,
+        hidden_layer_sizes=(40, 40),
+        embedding_dim=16,
+        lambda_schedule=1e-3,
+        learning_rate=1e-2,
+        max_iter=3000,
+        swap_every=100,
+        k=8,
+        random_state=0,
     ).fit(X_train, y_train)
     return clf, X_test, y_test
 
@@ -57,8 +63,10 @@ def test_bad_token_ids_are_explained(fitted):
     with pytest.raises(ValueError, match="unseen tokens"):
         clf.predict(np.array([[0, 31]]))
     with pytest.raises(ValueError, match="integer token ids"):
-        BIMTClassifier(embedding_dim=4, max_iter=5).fit(np.array([[0.5, 1.0]] * 4),
-                                                        [0, 1, 0, 1])
+        BIMTClassifier(embedding_dim=4, max_iter=5).fit(
+            np.array([[0.5, 1.0]] * 4), [0, 1, 0, 1]
+        )
     with pytest.raises(ValueError, match=">= 0"):
-        BIMTClassifier(embedding_dim=4, max_iter=5).fit(np.array([[-1, 1]] * 4),
-                                                        [0, 1, 0, 1])
+        BIMTClassifier(embedding_dim=4, max_iter=5).fit(
+            np.array([[-1, 1]] * 4), [0, 1, 0, 1]
+        )
