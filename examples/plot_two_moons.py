@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from _settings import training_steps
 
-from skbimt import BIMTClassifier, plot_network
+from skbimt import BIMTClassifier, knockout_scores, plot_connectivity
 from skbimt.datasets import make_two_moons
 
 steps = training_steps(20000)
@@ -33,20 +33,10 @@ print(
 snapshots = clf.snapshots_
 fig, axes = plt.subplots(1, len(snapshots) + 1, figsize=(3 * (len(snapshots) + 1), 3))
 for snapshot, ax in zip(snapshots, axes):
-    for layer, weight in enumerate(snapshot["coefs"]):
-        scale = np.abs(weight).max()
-        for (i, j), w in np.ndenumerate(weight):
-            a, b = snapshot["coords"][layer][i], snapshot["coords"][layer + 1][j]
-            ax.plot(
-                [a[0], b[0]],
-                [a[-1], b[-1]],
-                color="tab:blue" if w > 0 else "tab:red",
-                lw=2 * abs(w) / scale,
-            )
+    plot_connectivity(
+        snapshot["coefs"], snapshot["coords"], ax=ax, neuron_labels=clf.neuron_labels()
+    )
     ax.set_title(f"step {snapshot['step']}")
-    ax.set_axis_off()
-plot_network(clf, ax=axes[-2])
-axes[-2].set_title(f"step {clf.n_iter_}")
 
 grid = np.stack(np.meshgrid(np.linspace(-1.5, 2.5, 200), np.linspace(-1, 1.5, 200)), -1)
 proba = clf.predict_proba(grid.reshape(-1, 2))[:, 1].reshape(200, 200)
@@ -54,4 +44,10 @@ axes[-1].contourf(grid[..., 0], grid[..., 1], proba > 0.5, alpha=0.3, cmap="PiYG
 axes[-1].scatter(X[:, 0], X[:, 1], c=y, s=8, cmap="PiYG")
 axes[-1].set_title("decision boundary")
 fig.tight_layout()
+
+# %%
+# Appendix C: zero each remaining weight in turn. Every one of them matters.
+scores = knockout_scores(clf, X_test, y_test, by="weight")
+for (layer, row, col), score in sorted(scores.items()):
+    print(f"weight {layer}:{row}->{col} zeroed: test accuracy {score:.3f}")
 plt.show()
