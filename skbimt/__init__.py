@@ -13,6 +13,7 @@ from ._graph import (
     to_networkx,
 )
 from ._network import MLP
+from ._persistence import load, save
 from ._plotting import plot_connectivity, plot_network
 from ._prune import BIMTPruner, PruningFrontier, prune, pruning_frontier
 from ._schedule import PAPER_SCHEDULE, lambda_values
@@ -38,10 +39,12 @@ __all__ = [
     "knockout",
     "knockout_scores",
     "lambda_values",
+    "load",
     "modules_and_modularity",
     "plot_connectivity",
     "plot_network",
     "prune",
     "pruning_frontier",
+    "save",
     "to_networkx",
 ]
