@@ -71,8 +71,9 @@ default=((1e-3, 0.25), (1e-2, 0.5), (1e-3, 0.25))
         bit-identical results on CPU.
 
     verbose : int, default=0
-        0 is silent; 1 prints the loss, connection cost and lambda 20 times
-        during training; 2 also reports each swap pass.
+        0 is silent; 1 shows a progress bar with the loss, connection cost
+        and lambda (tqdm; plain lines 20 times per fit without it); 2 prints
+        those lines and reports each swap pass.
 
     device : str or torch.device, default="cpu"
         Where torch trains the network, for example ``"cuda"``. The fitted

@@ -16,6 +16,7 @@ import torch
 
 from ._adam import FlatAdam
 from ._backprop import MLPBackprop
+from ._progress import Progress
 from ._swap import swap_pass
 
 #: How often (in steps) the loop checks that the loss is still finite and
@@ -159,7 +160,7 @@ def train(
     log = TrainingLog()
     lambda_list = lambdas.tolist()
     batches = _batch_indices(n_samples, batch_size, rng, flat.device)
-    report_every = max(1, max_iter // 20)
+    progress = Progress(max_iter, verbose) if verbose else None
 
     def snapshot(at_step):
         log.snapshots.append(
@@ -201,12 +202,12 @@ def train(
                 log.n_iter = step + 1
             if snapshot_every and (step + 1) % snapshot_every == 0:
                 snapshot(step + 1)
-            if verbose and ((step + 1) % report_every == 0 or step + 1 == max_iter):
-                print(
-                    f"[BIMT] step {step + 1}/{max_iter}  "
-                    f"loss {loss_history[step].item() * backprop.loss_scale:.4g}  "
-                    f"cost {cost_history[step].item():.4g}  "
-                    f"lambda {lambda_list[step]:.3g}"
+            if progress is not None and progress.due(step):
+                progress.report(
+                    step,
+                    loss_history[step].item() * backprop.loss_scale,
+                    cost_history[step].item(),
+                    lambda_list[step],
                 )
     except KeyboardInterrupt:
         if _finite(loss_history, flat, log.n_iter, step):
@@ -221,6 +222,8 @@ def train(
             stacklevel=3,
         )
 
+    if progress is not None:
+        progress.close()
     if snapshot_every:
         # Keep only snapshots of kept steps, and end on the final weights.
         log.snapshots = [s for s in log.snapshots if s[0] < log.n_iter]

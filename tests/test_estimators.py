@@ -247,7 +247,16 @@ def test_verbose_prints_progress_and_swaps(capsys):
     out = capsys.readouterr().out
     assert "step 400/400" in out and "lambda" in out and "swaps" in out
     BIMTRegressor(max_iter=400).fit(X, y)
-    assert capsys.readouterr().out == ""
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_verbose_one_shows_a_progress_bar(capsys):
+    pytest.importorskip("tqdm")
+    X, y = symbolic_a()
+    BIMTRegressor(max_iter=400, verbose=1).fit(X, y)
+    err = capsys.readouterr().err
+    assert "400/400" in err and "loss=" in err and "lam=" in err
 
 
 def test_threads_are_restored_after_fit():
