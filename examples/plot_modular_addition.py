@@ -38,7 +38,7 @@ print(
 )
 
 # %%
-# Accuracy with each module knocked out (modules numbered as in modules_).
+# Accuracy with each module knocked out (modules numbered as in ``modules_``).
 for module, score in knockout_scores(clf, X_test, y_test, by="module").items():
     size = sum(int((m == module).sum()) for m in clf.modules_[:-1])
     print(f"module {module} ({size} neurons) knocked out: test accuracy {score:.3f}")

@@ -146,10 +146,10 @@ _SHARED_ATTRIBUTES = """
         Training steps run (fewer than ``max_iter`` if training diverged or
         was interrupted).
 
-    loss_curve_ : ndarray of shape (n_iter_,)
+    loss_curve_ : ndarray of shape (``n_iter_``,)
         Prediction loss at each step (before its update).
 
-    connection_cost_curve_ : ndarray of shape (n_iter_,)
+    connection_cost_curve_ : ndarray of shape (``n_iter_``,)
         Connection cost ``l_w + l_b`` (Eq. 3) at each step.
 
     swap_counts_ : ndarray of int
@@ -165,7 +165,7 @@ _SHARED_ATTRIBUTES = """
     n_outputs_ : int
         Number of output neurons.
 
-    embedding_ : ndarray of shape (vocab_size_, embedding_dim)
+    embedding_ : ndarray of shape (``vocab_size_``, ``embedding_dim``)
         Token embeddings, only with ``embedding_dim``.
 
     vocab_size_ : int
@@ -175,7 +175,7 @@ _SHARED_ATTRIBUTES = """
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during fit, when X has string column names.
 """
 

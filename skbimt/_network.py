@@ -144,7 +144,10 @@ def init_parameters(layout, generator):
 
 
 class MLP(nn.Module):
-    """Fully connected network ``x -> act(x @ W_1 + b_1) -> ... -> x @ W_L + b_L``.
+    """Fully connected torch network with the weight layout of ``coefs_``.
+
+    It computes ``h_i = act(h_{i-1} @ W_i + b_i)`` for hidden layers and a
+    linear output layer.
 
     Parameters
     ----------

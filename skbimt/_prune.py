@@ -405,13 +405,13 @@ class BIMTPruner(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         The trained network: a fitted clone of ``estimator``, or a deep copy
         of it when ``prefit=True``.
 
-    support_ : ndarray of bool of shape (n_features_in_,)
+    support_ : ndarray of bool of shape (``n_features_in_``,)
         The selected features, also given by ``get_support()``.
 
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during fit, when X has string column names.
 
     See Also

@@ -18,8 +18,9 @@ def search():
     y = (y - y.mean()) / y.std()
     pipe = make_pipeline(
         StandardScaler(),
-        BIMTRegressor(hidden_layer_sizes=(10,), max_iter=300, learning_rate=1e-2,
-                      random_state=0),
+        BIMTRegressor(
+            hidden_layer_sizes=(10,), max_iter=300, learning_rate=1e-2, random_state=0
+        ),
     )
     grid = {"bimtregressor__lambda_schedule": [1e-4, 1e-2, 1.0]}
     return GridSearchCV(pipe, grid, cv=3, n_jobs=-1), X, y
@@ -28,10 +29,16 @@ def search():
 def test_grid_search_on_a_local_dask_cluster_matches_the_local_run():
     local, X, y = search()
     local.fit(X, y)
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=None,
-    ) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         remote, _, _ = search()
         with parallel_backend("dask"):
             remote.fit(X, y)

@@ -1,0 +1,53 @@
+"""The documentation builds without a warning, the gallery included."""
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+DOCS = pathlib.Path(__file__).resolve().parents[1] / "docs"
+
+
+@pytest.mark.slow
+def test_sphinx_build_has_no_warnings(tmp_path):
+    pytest.importorskip("sphinx")
+    pytest.importorskip("numpydoc")
+    pytest.importorskip("sphinx_gallery")
+    env = {**os.environ, "SKBIMT_QUICK": "1", "MPLBACKEND": "Agg"}
+    # Build from a copy so that the generated gallery and API pages do not
+    # land in the source tree.
+    source = tmp_path / "docs"
+    subprocess.run(["cp", "-r", str(DOCS), str(source)], check=True)
+    (source / "conf.py").write_text(
+        (source / "conf.py")
+        .read_text()
+        .replace(
+            '"examples_dirs": "../examples"',
+            f'"examples_dirs": "{DOCS.parent / "examples"}"',
+        )
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-b",
+            "html",
+            "-q",
+            str(source),
+            str(tmp_path / "html"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1500,
+    )
+    assert result.returncode == 0, result.stderr[-5000:]
+    html = tmp_path / "html"
+    assert (html / "auto_examples" / "index.html").exists()
+    assert (html / "generated" / "skbimt.BIMTRegressor.html").exists()
+    assert list((html / "_images").glob("sphx_glr_plot_two_moons_*.png"))
