@@ -149,7 +149,6 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         "cost_reduction": [StrOptions({"sum", "mean"})],
     }
 
-    @abstractmethod
     def __init__(
         self,
         hidden_layer_sizes=(20, 20),

@@ -7,7 +7,6 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 
 from ._base import BaseBIMT
-from ._schedule import PAPER_SCHEDULE
 
 _SHARED_PARAMETERS = """
     hidden_layer_sizes : array-like of int, default=(20, 20)
@@ -231,55 +230,6 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
 
     _multi_output_y = True
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(20, 20),
-        *,
-        activation="silu",
-        lambda_schedule=PAPER_SCHEDULE,
-        A=2.0,
-        y_star=0.1,
-        k=6,
-        swap_every=200,
-        swap_inputs=True,
-        swap_outputs=True,
-        distance="l1",
-        input_shape=None,
-        max_iter=20000,
-        learning_rate=1e-3,
-        batch_size=None,
-        random_state=None,
-        verbose=0,
-        device="cpu",
-        n_threads=1,
-        snapshot_every=None,
-        embedding_dim=None,
-        cost_reduction="sum",
-    ):
-        super().__init__(
-            hidden_layer_sizes,
-            activation=activation,
-            lambda_schedule=lambda_schedule,
-            A=A,
-            y_star=y_star,
-            k=k,
-            swap_every=swap_every,
-            swap_inputs=swap_inputs,
-            swap_outputs=swap_outputs,
-            distance=distance,
-            input_shape=input_shape,
-            max_iter=max_iter,
-            learning_rate=learning_rate,
-            batch_size=batch_size,
-            random_state=random_state,
-            verbose=verbose,
-            device=device,
-            n_threads=n_threads,
-            snapshot_every=snapshot_every,
-            embedding_dim=embedding_dim,
-            cost_reduction=cost_reduction,
-        )
-
     _loss = "squared_error"
 
     def _validate_targets(self, y):
@@ -350,55 +300,6 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
     True
     """
     )
-
-    def __init__(
-        self,
-        hidden_layer_sizes=(20, 20),
-        *,
-        activation="silu",
-        lambda_schedule=PAPER_SCHEDULE,
-        A=2.0,
-        y_star=0.1,
-        k=6,
-        swap_every=200,
-        swap_inputs=True,
-        swap_outputs=True,
-        distance="l1",
-        input_shape=None,
-        max_iter=20000,
-        learning_rate=1e-3,
-        batch_size=None,
-        random_state=None,
-        verbose=0,
-        device="cpu",
-        n_threads=1,
-        snapshot_every=None,
-        embedding_dim=None,
-        cost_reduction="sum",
-    ):
-        super().__init__(
-            hidden_layer_sizes,
-            activation=activation,
-            lambda_schedule=lambda_schedule,
-            A=A,
-            y_star=y_star,
-            k=k,
-            swap_every=swap_every,
-            swap_inputs=swap_inputs,
-            swap_outputs=swap_outputs,
-            distance=distance,
-            input_shape=input_shape,
-            max_iter=max_iter,
-            learning_rate=learning_rate,
-            batch_size=batch_size,
-            random_state=random_state,
-            verbose=verbose,
-            device=device,
-            n_threads=n_threads,
-            snapshot_every=snapshot_every,
-            embedding_dim=embedding_dim,
-            cost_reduction=cost_reduction,
-        )
 
     _loss = "cross_entropy"
 
