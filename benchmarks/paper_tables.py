@@ -211,7 +211,12 @@ def run_in_context(method, seed, steps):
     with torch.no_grad():
         prediction = model(tokens(X_test))[:, -1, 0].numpy()
     metric = float(np.mean((prediction - y_test) ** 2))
-    return metric, bimt.modularity(method="louvain", random_state=seed)
+    # The residual stream is one set of neurons, read and written by every
+    # block: its layers are merged into one node set for the graph.
+    modularity = bimt.modularity(
+        method="louvain", random_state=seed, merge=[model.residual_layers]
+    )
+    return metric, modularity
 
 
 def run_one(task, method, seed, quick, mnist):
@@ -290,7 +295,23 @@ def main():
         help="real MNIST (needs it downloaded) instead of digits",
     )
     parser.add_argument("--output", default="benchmarks/results")
+    parser.add_argument(
+        "--from-csv",
+        nargs="+",
+        metavar="CSV",
+        help="only write the Markdown tables from the rows of earlier runs",
+    )
     args = parser.parse_args()
+    if args.from_csv:
+        rows = []
+        for name in args.from_csv:
+            with open(name, newline="") as handle:
+                for row in csv.DictReader(handle):
+                    row["metric"] = float(row["metric"])
+                    row["modularity"] = float(row["modularity"])
+                    rows.append(row)
+        print(markdown(rows))
+        return
 
     jobs = [(t, m, s) for t in args.tasks for m in METHODS for s in range(args.seeds)]
     # Slowest first, so the parallel pool ends together.

@@ -276,39 +276,59 @@ class BIMT:
             layer.assignment[:] = np.arange(layer.n_neurons)
         self._distances = None
 
-    def to_networkx(self):
+    def to_networkx(self, merge=()):
         """Weighted graph: a node ``(layer, neuron)`` per neuron, an edge per weight.
 
-        Nodes carry ``pos``; edges ``weight`` (``|w|``) and ``value`` (``w``).
+        Parameters
+        ----------
+        merge : sequence of sequence of str, default=()
+            Groups of layers that hold the same neurons, merged into the node
+            set of the group's first layer: the layers of a residual stream
+            are one set of neurons read and written by every block. Weights
+            landing on the same pair of nodes add up.
+
+        Returns
+        -------
+        graph : networkx.Graph
+            Nodes carry ``layer`` and ``pos``; edges ``weight`` (``|w|``).
         """
         import networkx as nx
 
+        alias = {name: group[0] for group in merge for name in group}
         positions = self.positions()
         graph = nx.Graph()
         for name, pos in positions.items():
+            if alias.get(name, name) != name:
+                continue
             graph.add_nodes_from(
                 ((name, j), {"layer": name, "pos": tuple(p)}) for j, p in enumerate(pos)
             )
         for c in self._connections:
-            weight = c.in_out().detach().to("cpu", torch.float64).numpy()
-            rows, cols = np.nonzero(weight)
-            graph.add_edges_from(
-                (
-                    (c.pre, int(r)),
-                    (c.post, int(q)),
-                    {"weight": abs(float(weight[r, q])), "value": float(weight[r, q])},
-                )
-                for r, q in zip(rows, cols, strict=True)
-            )
+            weight = np.abs(c.in_out().detach().to("cpu", torch.float64).numpy())
+            pre, post = alias.get(c.pre, c.pre), alias.get(c.post, c.post)
+            for r, q in zip(*np.nonzero(weight), strict=True):
+                u, v = (pre, int(r)), (post, int(q))
+                previous = graph.get_edge_data(u, v, {"weight": 0.0})["weight"]
+                graph.add_edge(u, v, weight=previous + float(weight[r, q]))
         return graph
 
-    def modularity(self, method="greedy", random_state=None):
-        """Newman modularity of :meth:`to_networkx`'s graph, as ``modularity_``."""
+    def modularity(self, method="greedy", random_state=None, merge=()):
+        """Newman modularity of :meth:`to_networkx`'s graph, as ``modularity_``.
+
+        Parameters
+        ----------
+        method : {"greedy", "louvain"}, default="greedy"
+            Community detection, see :func:`skbimt.find_communities`.
+        random_state : int or None, default=None
+            Seed for Louvain.
+        merge : sequence of sequence of str, default=()
+            Layers merged into one node set, see :meth:`to_networkx`.
+        """
         import networkx as nx
 
         from ._graph import find_communities
 
-        graph = self.to_networkx()
+        graph = self.to_networkx(merge)
         communities = find_communities(graph, method=method, random_state=random_state)
         return float(nx.community.modularity(graph, communities, weight="weight"))
 

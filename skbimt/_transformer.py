@@ -85,6 +85,9 @@ class TinyTransformer(nn.Module):
         )
         self.unembed = nn.Linear(d_model, d_out)
         self.n_heads = n_heads
+        #: Names of the residual-stream layers declared by :meth:`bimt`: one
+        #: set of neurons, to merge when measuring modularity.
+        self.residual_layers = [f"res{i}" for i in range(2 * n_layers + 1)]
 
     def forward(self, tokens):
         """``(n, length, d_in)`` tokens to ``(n, length, d_out)`` predictions."""

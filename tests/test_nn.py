@@ -199,3 +199,24 @@ def test_estimator_cost_equals_the_api_cost_of_its_weights():
     )
     direct += reg.y_star * sum(np.abs(b).sum() for b in reg.intercepts_)
     assert bimt.cost().item() == pytest.approx(direct, rel=1e-12)
+
+
+def test_merged_layers_share_nodes_and_add_weights():
+    bimt = BIMT()
+    bimt.add_layer("in", line(2, 1.0, 0.0))
+    bimt.add_layer("res0", line(3, 1.0, 1.0))
+    bimt.add_layer("res1", line(3, 1.0, 2.0))
+    bimt.add_layer("hid", line(2, 1.0, 1.5))
+    w_in = torch.ones(3, 2)
+    w_read = torch.full((2, 3), 2.0)
+    w_write = torch.full((3, 2), 3.0)
+    bimt.connect("in", "res0", w_in)
+    bimt.connect("res0", "hid", w_read)
+    bimt.connect("hid", "res1", w_write)
+    bimt.tie("res0", "res1")
+    separate = bimt.to_networkx()
+    merged = bimt.to_networkx(merge=[["res0", "res1"]])
+    assert separate.number_of_nodes() == 10 and merged.number_of_nodes() == 7
+    # res0 -> hid (2) and hid -> res1 (3) land on the same node pairs.
+    assert merged.edges[("res0", 1), ("hid", 0)]["weight"] == 5.0
+    assert 0 <= bimt.modularity(merge=[["res0", "res1"]]) <= 1
