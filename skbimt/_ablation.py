@@ -11,22 +11,11 @@ import copy
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseBIMT
+from ._base import _check_fitted_bimt
 from ._graph import DEFAULT_THRESHOLD, active_neuron_masks, active_weight_masks
 
 KNOCKOUT_UNITS = ("module", "neuron", "weight")
-
-
-def _check_fitted_bimt(estimator, caller):
-    """Refuse anything but a fitted BIMT estimator, with a clear message."""
-    if not isinstance(estimator, BaseBIMT):
-        raise TypeError(
-            f"{caller} works on a fitted BIMTRegressor or BIMTClassifier, got "
-            f"an object of type {type(estimator).__name__}."
-        )
-    check_is_fitted(estimator)
 
 
 def _is_int(value):

@@ -444,3 +444,19 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             for layer, w in enumerate(self.coefs_[:-1], start=1)
         ]
         return [inputs, *hidden, self._output_labels()]
+
+
+def _check_fitted_bimt(estimator, caller):
+    """Refuse anything but a fitted BIMTRegressor or BIMTClassifier."""
+    if not isinstance(estimator, BaseBIMT):
+        raise TypeError(
+            f"{caller} works on a fitted BIMTRegressor or BIMTClassifier, got "
+            f"an object of type {type(estimator).__name__}."
+        )
+    check_is_fitted(
+        estimator,
+        msg=(
+            f"{caller} needs a fitted estimator, but this %(name)s is not "
+            "fitted yet; call its fit(X, y) first."
+        ),
+    )

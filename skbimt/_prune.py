@@ -31,24 +31,8 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._base import BaseBIMT
+from ._base import BaseBIMT, _check_fitted_bimt
 from ._graph import DEFAULT_THRESHOLD, active_neuron_masks
-
-
-def _check_fitted_bimt(estimator, caller):
-    """Refuse anything but a fitted BIMTRegressor or BIMTClassifier."""
-    if not isinstance(estimator, BaseBIMT):
-        raise TypeError(
-            f"{caller} works on a fitted BIMTRegressor or BIMTClassifier, got "
-            f"an object of type {type(estimator).__name__}."
-        )
-    check_is_fitted(
-        estimator,
-        msg=(
-            f"{caller} needs a fitted estimator, but this %(name)s is not "
-            "fitted yet; call its fit(X, y) first."
-        ),
-    )
 
 
 def _embedding(estimator):
