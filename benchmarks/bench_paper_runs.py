@@ -39,29 +39,15 @@ from _timing import (
     timed,
     verdict,
 )
-from sklearn.datasets import make_moons
 from sklearn.utils import check_random_state
 
 from skbimt import BIMTClassifier, BIMTRegressor
 from skbimt._network import FlatLayout, init_parameters
+from skbimt.datasets import make_symbolic, make_two_moons
 
 A, Y_STAR, K, SWAP_EVERY, LR = 2.0, 0.1, 6, 200, 1e-3
 PAPER_STEPS = 20000
 TARGETS = {"two moons": 5.0, "symbolic (a)": 8.0}
-
-
-def two_moons():
-    X, y = make_moons(200, noise=0.1, random_state=0)
-    return X, y
-
-
-def symbolic_a(n_samples=1000, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.uniform(-1, 1, (n_samples, 4))
-    y = np.column_stack(
-        [X[:, 1] ** 2 + np.sin(np.pi * X[:, 3]), (X[:, 0] + X[:, 2]) ** 3]
-    )
-    return X, y
 
 
 def run_ours(task, X, y, n_steps, seed):
@@ -198,9 +184,15 @@ def main(argv=None):
     n_steps = 2000 if args.quick else PAPER_STEPS
     n_ours, n_ref = (2, 1) if args.quick else (3, 1)
     results = {
-        "two moons": bench_task("two moons", *two_moons(), n_steps, n_ours, n_ref),
+        "two moons": bench_task(
+            "two moons", *make_two_moons(200, random_state=0), n_steps, n_ours, n_ref
+        ),
         "symbolic (a)": bench_task(
-            "symbolic (a)", *symbolic_a(), n_steps, n_ours, n_ref
+            "symbolic (a)",
+            *make_symbolic("a", 1000, random_state=0),
+            n_steps,
+            n_ours,
+            n_ref,
         ),
     }
     print("\n### summary (ratio = reference / ours)")

@@ -40,30 +40,21 @@ from _timing import (
     timed,
     verdict,
 )
-from sklearn.datasets import make_moons
 from torch import nn
 
 from skbimt import PAPER_SCHEDULE, BIMTRegressor, Geometry, lambda_values
 from skbimt._network import FlatLayout, init_parameters
 from skbimt._swap import swappable_layers
 from skbimt._training import train
+from skbimt.datasets import make_symbolic, make_two_moons
 
 A, Y_STAR, K, SWAP_EVERY, LR = 2.0, 0.1, 6, 200, 1e-3
 HIDDEN = (20, 20)
 TARGET_D_OVER_A = 1.15
 
 
-def symbolic_data(n_samples=1000, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.uniform(-1, 1, (n_samples, 4))
-    y = np.column_stack(
-        [X[:, 1] ** 2 + np.sin(np.pi * X[:, 3]), (X[:, 0] + X[:, 2]) ** 3]
-    )
-    return X, y
-
-
 def moons_data(n_samples=200):
-    X, labels = make_moons(n_samples, noise=0.1, random_state=0)
+    X, labels = make_two_moons(n_samples, random_state=0)
     return X, np.eye(2)[labels]
 
 
@@ -267,7 +258,9 @@ def main(argv=None):
     rounds = args.rounds or (3 if args.quick else 5)
     print_header("bench_step: per-step training time, skbimt vs torch baselines")
     results = {}
-    results["4-20-20-2"] = bench_config("symbolic", *symbolic_data(), n_steps, rounds)
+    results["4-20-20-2"] = bench_config(
+        "symbolic", *make_symbolic("a", 1000, random_state=0), n_steps, rounds
+    )
     results["2-20-20-2"] = bench_config("two moons", *moons_data(), n_steps, rounds)
     print("\n### summary")
     for name, (t, ratios) in results.items():

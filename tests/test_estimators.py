@@ -19,6 +19,7 @@ from sklearn.utils.estimator_checks import (
 
 import skbimt
 from skbimt import BIMTClassifier, BIMTRegressor
+from skbimt.datasets import make_symbolic
 
 
 def public_estimators():
@@ -62,12 +63,7 @@ def test_default_classifier_fits_sklearn_classification_check():
 
 
 def symbolic_a(n_samples=300, seed=0):
-    rng = np.random.RandomState(seed)
-    X = rng.uniform(-1, 1, (n_samples, 4))
-    y = np.column_stack(
-        [X[:, 1] ** 2 + np.sin(np.pi * X[:, 3]), (X[:, 0] + X[:, 2]) ** 3]
-    )
-    return X, y
+    return make_symbolic("a", n_samples, random_state=seed)
 
 
 def test_same_seed_is_bit_identical_swaps_included():
