@@ -87,8 +87,8 @@ class NeuronLayer:
         Whether the swap search may move neurons of this layer.
     swap_groups : array-like of int of shape (n_neurons,), default=None
         Group of every slot: a neuron may only move to a slot of its own
-        group (for example the neurons of one attention head). None puts all
-        slots in one group.
+        group (for example the neurons of one attention head); whole groups
+        of equal size may exchange places. None puts all slots in one group.
     """
 
     def __init__(self, slots, name, swappable=True, swap_groups=None):

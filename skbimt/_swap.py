@@ -11,6 +11,11 @@ wiring cost of neuron ``j`` were it sitting in slot ``p``. Neurons of one
 layer are not connected to each other, so exchanging neurons ``j`` and ``m``
 changes ``l_w`` by ``C[j, p_m] + C[m, p_j] - C[j, p_j] - C[m, p_m]`` and ``C``
 stays valid after a swap within its own layer.
+
+Layers split into swap groups (the neurons of one attention head, appendix F)
+keep each neuron inside its group; after the neuron swaps, whole groups of
+equal size are exchanged the same greedy way (the heads swap with each
+other), read off the same matrix.
 """
 
 import numpy as np
@@ -124,6 +129,62 @@ def swap_layer(geometry, abs_weights, layer, k):
             assignment[neuron], assignment[other] = best_slot, own_slot
             occupant[best_slot], occupant[own_slot] = neuron, other
             n_swaps += 1
+    if groups is not None:
+        n_swaps += _swap_whole_groups(cost, scores, assignment, occupant, groups)
+    return n_swaps
+
+
+def group_exchange(groups, group_a, group_b):
+    """Slot permutation that exchanges two equal-size swap groups.
+
+    The ``r``-th slot of one group (in slot order) maps to the ``r``-th slot
+    of the other, so a group keeps its internal arrangement.
+
+    Returns
+    -------
+    new_slot : ndarray of int of shape (n_slots,)
+        Where the occupant of each slot goes.
+    """
+    slots_a = np.flatnonzero(groups == group_a)
+    slots_b = np.flatnonzero(groups == group_b)
+    new_slot = np.arange(len(groups))
+    new_slot[slots_a], new_slot[slots_b] = slots_b, slots_a
+    return new_slot
+
+
+def ranked_groups(groups, scores, assignment):
+    """Group labels by decreasing summed neuron score (Eq. 5), stable."""
+    labels = np.unique(groups)
+    group_of_neuron = groups[assignment]
+    totals = np.array([scores[group_of_neuron == g].sum() for g in labels])
+    return labels[np.argsort(-totals, kind="stable")]
+
+
+def _swap_whole_groups(cost, scores, assignment, occupant, groups):
+    """Greedy exchanges of whole swap groups, in place; returns their number."""
+    sizes = {g: int(np.sum(groups == g)) for g in np.unique(groups)}
+    n_swaps = 0
+    for group in ranked_groups(groups, scores, assignment):
+        best_change, best_other = 0.0, None
+        own = np.flatnonzero(groups == group)
+        for other, size in sizes.items():
+            if other == group or size != sizes[group]:
+                continue
+            theirs = np.flatnonzero(groups == other)
+            mine_now, theirs_now = occupant[own], occupant[theirs]
+            change = (
+                cost[mine_now, theirs].sum()
+                + cost[theirs_now, own].sum()
+                - cost[mine_now, own].sum()
+                - cost[theirs_now, theirs].sum()
+            )
+            if change < best_change:
+                best_change, best_other = change, other
+        if best_other is not None:
+            new_slot = group_exchange(groups, group, best_other)
+            assignment[:] = new_slot[assignment]
+            occupant[new_slot] = occupant.copy()
+            n_swaps += 1
     return n_swaps
 
 
@@ -212,4 +273,29 @@ def swap_pass_naive(geometry, abs_weights, k, layers):
             if best_other is not None:
                 geometry.swap(layer, neuron, best_other)
                 n_swaps += 1
+        if groups is not None:
+            n_swaps += _swap_whole_groups_naive(geometry, abs_weights, layer, scores)
+    return n_swaps
+
+
+def _swap_whole_groups_naive(geometry, abs_weights, layer, scores):
+    """Reference whole-group exchanges, re-evaluating ``l_w`` per trial."""
+    neuron_layer = geometry.layers[layer]
+    groups = neuron_layer.swap_groups
+    n_swaps = 0
+    for group in ranked_groups(groups, scores, neuron_layer.assignment):
+        best_cost = weight_cost_numpy(geometry, abs_weights)
+        best_assignment = None
+        for other in np.unique(groups):
+            if other == group or np.sum(groups == other) != np.sum(groups == group):
+                continue
+            saved = neuron_layer.assignment.copy()
+            neuron_layer.assignment[:] = group_exchange(groups, group, other)[saved]
+            trial = weight_cost_numpy(geometry, abs_weights)
+            if trial < best_cost:
+                best_cost, best_assignment = trial, neuron_layer.assignment.copy()
+            neuron_layer.assignment[:] = saved
+        if best_assignment is not None:
+            neuron_layer.assignment[:] = best_assignment
+            n_swaps += 1
     return n_swaps

@@ -97,7 +97,8 @@ class BIMT:
             inputs and outputs whose order is fixed by the data).
         swap_groups : array-like of int, default=None
             Group of every slot; neurons only move within their group (the
-            neurons of one attention head).
+            neurons of one attention head), and after the neuron swaps whole
+            groups of equal size exchange places when that lowers the cost.
 
         Returns
         -------

@@ -104,7 +104,8 @@ class TinyTransformer(nn.Module):
         ``res{2b+1}``, ``mlp{b}``, ``res{2b+2}``, and ``output``. All
         ``res`` layers are tied (the residual stream adds them), input and
         output are not swappable (their order is the data's), and neurons of
-        the query/key/value layers only move within their head.
+        the query/key/value layers only move within their head, while whole
+        heads may exchange places.
 
         Parameters
         ----------

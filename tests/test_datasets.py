@@ -70,3 +70,13 @@ def test_mnist_without_network_fails_clearly(monkeypatch, tmp_path):
     monkeypatch.setattr(sklearn.datasets, "fetch_openml", offline)
     with pytest.raises(OSError, match="Could not load MNIST.*load_digit_images"):
         datasets.fetch_mnist(data_home=tmp_path)
+
+
+def test_in_context_slope_range():
+    X, y, w = datasets.make_in_context_regression(
+        2000, slope_range=(-1, 1), random_state=0
+    )
+    assert -1 <= w.min() < -0.9 and 0.9 < w.max() <= 1
+    np.testing.assert_allclose(y, w * X[:, 2])
+    with pytest.raises(ValueError, match="low < high"):
+        datasets.make_in_context_regression(10, slope_range=(3, 1))

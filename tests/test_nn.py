@@ -99,9 +99,10 @@ def scramble(bimt, rng):
         groups = layer.swap_groups
         groups = np.zeros(layer.n_neurons, int) if groups is None else groups
         permutation = np.arange(layer.n_neurons)
-        for g in np.unique(groups):
-            members = np.flatnonzero(groups == g)
-            permutation[members] = rng.permutation(members)
+        labels = np.unique(groups)
+        # Whole groups (heads) trade places, then neurons move within groups.
+        for g, h in zip(labels, rng.permutation(labels), strict=True):
+            permutation[groups == g] = rng.permutation(np.flatnonzero(groups == h))
         layer.assignment[:] = permutation
 
 
@@ -117,6 +118,12 @@ def test_transformer_function_survives_any_swaps(n_heads):
     rng = np.random.RandomState(0)
     bimt.positions()  # builds the geometry
     scramble(bimt, rng)
+    if n_heads > 1:  # some head now sits in another head's slots
+        assert any(
+            (layer.swap_groups[layer.assignment] != layer.swap_groups).any()
+            for layer in bimt.geometry.layers
+            if layer.swap_groups is not None
+        )
     assert bimt.swap(4) >= 0
     bimt.materialize()
     torch.testing.assert_close(model(tokens), before, rtol=0, atol=1e-10)

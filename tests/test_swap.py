@@ -195,10 +195,42 @@ def test_tied_layers_and_swap_groups_match_the_naive_search(norm):
         for a, b in zip(fast.get_state(), naive.get_state(), strict=True):
             np.testing.assert_array_equal(a, b)
     assert total > 0
-    # Tied layers moved together, and hidden neurons stayed in their group.
+    # Tied layers moved together, and each head's neurons fill one group.
     np.testing.assert_array_equal(fast.layers[0].assignment, fast.layers[1].assignment)
     hidden = fast.layers[2].assignment
-    assert set(hidden[:3]) == {0, 1, 2} and set(hidden[3:]) == {3, 4, 5}
+    assert {frozenset(hidden[:3]), frozenset(hidden[3:])} == {
+        frozenset({0, 1, 2}),
+        frozenset({3, 4, 5}),
+    }
+
+
+def test_whole_groups_swap_when_no_single_neuron_can():
+    # Two heads of two neurons; head 0 (slots 0-1, left) is wired to the right
+    # input and head 1 to the left one. Moving one neuron across heads is
+    # forbidden, so only exchanging the heads shortens the wiring.
+    from skbimt import NeuronLayer
+
+    def line(xs, height):
+        return np.column_stack([xs, np.full(len(xs), height)])
+
+    def build():
+        layers = [
+            NeuronLayer(line([0.0, 3.0], 0.0), "input", swappable=False),
+            NeuronLayer(
+                line([0.0, 1.0, 2.0, 3.0], 1.0), "heads", swap_groups=[0, 0, 1, 1]
+            ),
+        ]
+        return Geometry(layers, [(0, 1)])
+
+    weights = [np.array([[0.0, 0.0, 1.0, 1.0], [1.0, 1.0, 0.0, 0.0]])]
+    fast, naive = build(), build()
+    before = weight_cost_numpy(fast, weights)
+    assert swap_pass(fast, weights, 4, [1]) == 1
+    swap_pass_naive(naive, weights, 4, [1])
+    # Head 0 (neurons 0, 1) now sits on the right, in its own order.
+    np.testing.assert_array_equal(fast.layers[1].assignment, [2, 3, 0, 1])
+    np.testing.assert_array_equal(naive.layers[1].assignment, [2, 3, 0, 1])
+    assert weight_cost_numpy(fast, weights) < before
 
 
 def test_ties_are_validated():
