@@ -9,7 +9,8 @@ the query ``x`` and predicts ``y``, a new slope ``w`` for every sequence
 the authors' notebook that produced the paper's losses (the paper's text swaps
 the two ranges in section 3.4; appendix F confirms the inputs' range). BIMT
 is applied to every matrix through :mod:`skbimt.nn`: the residual stream is
-one tied permutation, queries, keys and values of a block another. Settings as in the paper: Adam (lr 1e-3), 40000 steps with
+one tied permutation, queries, keys and values of a block another. Settings
+as in the paper: Adam (lr 1e-3), 40000 steps with
 ``lambda = 0.001, 0.01, 0.1, 0.3`` for 10000 steps each, ``A = 2``,
 ``y_star = 0.5``, ``k = 30``, swaps every 200 steps. The authors' code
 averages the cost over each matrix, which is what ``lambda`` refers to
