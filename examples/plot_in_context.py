@@ -102,13 +102,13 @@ shown = [
 ]
 shift = {f"qkv{last}_q": -2.2, f"qkv{last}_v": 2.2}
 fig, (ax, ax_pred) = plt.subplots(1, 2, figsize=(10, 5))
-for c in bimt._connections:
-    if c.pre not in shown or c.post not in shown:
+for pre, post, weight in bimt.weights():
+    if pre not in shown or post not in shown:
         continue
-    weight = c.in_out().detach().numpy() / np.abs(c.in_out().detach().numpy()).max()
+    weight = weight / np.abs(weight).max()
     rows, cols = np.nonzero(np.abs(weight) > 0.02)
-    start = positions[c.pre][rows][:, [0, -1]] + [shift.get(c.pre, 0), 0]
-    end = positions[c.post][cols][:, [0, -1]] + [shift.get(c.post, 0), 0]
+    start = positions[pre][rows][:, [0, -1]] + [shift.get(pre, 0), 0]
+    end = positions[post][cols][:, [0, -1]] + [shift.get(post, 0), 0]
     values = weight[rows, cols]
     ax.add_collection(
         LineCollection(

@@ -239,6 +239,22 @@ class BIMT:
             self._distances = None
         return n_swaps
 
+    def weights(self):
+        """The declared matrices as ``(pre, post, |w| source)`` for plots and graphs.
+
+        Returns
+        -------
+        weights : list of tuple
+            ``(pre, post, weight)`` per declared connection, in declaration
+            order: the layer names and the weight as a detached CPU float64
+            ndarray of shape ``(n_pre, n_post)``, rows and columns in neuron
+            order (index them with :meth:`positions`).
+        """
+        return [
+            (c.pre, c.post, c.in_out().detach().to("cpu", torch.float64).numpy())
+            for c in self._connections
+        ]
+
     def positions(self):
         """Position of every neuron, per layer name, in neuron order."""
         self._build()
@@ -304,9 +320,9 @@ class BIMT:
             graph.add_nodes_from(
                 ((name, j), {"layer": name, "pos": tuple(p)}) for j, p in enumerate(pos)
             )
-        for c in self._connections:
-            weight = np.abs(c.in_out().detach().to("cpu", torch.float64).numpy())
-            pre, post = alias.get(c.pre, c.pre), alias.get(c.post, c.post)
+        for pre, post, weight in self.weights():
+            weight = np.abs(weight)
+            pre, post = alias.get(pre, pre), alias.get(post, post)
             for r, q in zip(*np.nonzero(weight), strict=True):
                 u, v = (pre, int(r)), (post, int(q))
                 previous = graph.get_edge_data(u, v, {"weight": 0.0})["weight"]

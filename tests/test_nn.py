@@ -227,3 +227,16 @@ def test_merged_layers_share_nodes_and_add_weights():
     # res0 -> hid (2) and hid -> res1 (3) land on the same node pairs.
     assert merged.edges[("res0", 1), ("hid", 0)]["weight"] == 5.0
     assert 0 <= bimt.modularity(merge=[["res0", "res1"]]) <= 1
+
+
+def test_weights_are_in_pre_post_order():
+    torch.manual_seed(0)
+    linear = torch.nn.Linear(3, 2)
+    bimt = BIMT()
+    bimt.add_layer("in", line(3, 1.0, 0.0))
+    bimt.add_layer("out", line(2, 1.0, 1.0))
+    bimt.connect("in", "out", linear.weight, linear.bias)
+    [(pre, post, weight)] = bimt.weights()
+    assert (pre, post) == ("in", "out") and weight.shape == (3, 2)
+    np.testing.assert_array_equal(weight, linear.weight.detach().double().numpy().T)
+    assert weight.dtype == np.float64
