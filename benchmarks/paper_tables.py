@@ -12,7 +12,11 @@ the paper's text; where the paper is silent, the authors' notebooks. The
 lambda scale follows the authors' code per task: a summed cost (Eq. 3) for
 the symbolic formulas and two moons, a cost averaged per tensor
 (``cost_reduction="mean"``) for modular addition, S4, the transformer and
-the image task, so the paper's lambda values apply unchanged.
+the image task, so the paper's lambda values apply unchanged. The symbolic
+formulas train on 100 samples (the notebooks'; ``--symbolic-samples``), and
+the in-context task draws slopes from U[-1, 1] and inputs from U[1, 3], as
+the notebook that produced the paper's losses does (the paper's text swaps
+the two ranges in section 3.4).
 
 MNIST cannot be downloaded on an offline machine: the image column uses
 scikit-learn's bundled 8x8 digits (``--mnist`` switches to real MNIST through
