@@ -5,7 +5,7 @@ import torch
 
 from ._geometry import Geometry, NeuronLayer, grid_slots, line_slots
 from ._schedule import lambda_values
-from ._swap import swap_pass
+from ._swap import swap_pass, swappable_layers
 
 
 def line(n_neurons, width, height, offset=0.0):
@@ -216,24 +216,12 @@ class BIMT:
         n_swaps : int
         """
         self._build()
-        names = list(self._layers)
         if layers is None:
-            indices = [
-                i
-                for i, layer in enumerate(self.geometry.layers)
-                if self.geometry.tied_with(i)[0] == i
-                and all(
-                    self.geometry.layers[j].swappable
-                    for j in self.geometry.tied_with(i)
-                )
-                and layer.n_neurons > 1
-            ]
+            indices = swappable_layers(self.geometry)
         else:
+            names = list(self._layers)
             indices = [names.index(name) for name in layers]
-        abs_weights = [
-            c.in_out().detach().abs().to("cpu", torch.float64).numpy()
-            for c in self._connections
-        ]
+        abs_weights = [np.abs(weight) for _, _, weight in self.weights()]
         n_swaps = swap_pass(self.geometry, abs_weights, k, indices)
         if n_swaps:
             self._distances = None

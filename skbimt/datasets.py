@@ -206,15 +206,15 @@ def make_in_context_regression(
     w : ndarray of shape (n_samples,)
         The hidden slope of every sample, for interpreting the network.
     """
-    low, high = slope_range
-    if not low < high:
+    slope_low, slope_high = slope_range
+    if not slope_low < slope_high:
         raise ValueError(
             f"slope_range must be (low, high) with low < high, got {slope_range}."
         )
     rng = check_random_state(random_state)
-    w = rng.uniform(low, high, n_samples)
-    low, high = (-1, 1) if singular else (1, 3)
-    x1, x = rng.uniform(low, high, (2, n_samples))
+    w = rng.uniform(slope_low, slope_high, n_samples)
+    input_low, input_high = (-1, 1) if singular else (1, 3)
+    x1, x = rng.uniform(input_low, input_high, (2, n_samples))
     return np.column_stack([x1, w * x1, x]), w * x, w
 
 
