@@ -39,7 +39,7 @@ float32. One quirk is optional: the notebooks take the top-``k`` *positions*
 once per layer and keep using them after earlier swaps of the same pass
 moved other neurons into those positions; ``follow_neurons=True`` (default)
 follows the neurons instead, which makes the decisions identical to
-``skbimt._swap.swap_pass`` (up to floating-point ties) so the benchmarks can
+``skbimt._engine.swap.swap_pass`` (up to floating-point ties) so the benchmarks can
 check the two agree.
 """
 

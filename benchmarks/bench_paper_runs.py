@@ -5,11 +5,11 @@ paper's lambda schedule (1e-3, 1e-2, 1e-3 for 25%, 50%, 25% of the steps),
 A=2, y_star=0.1, k=6, a swap pass every 200 steps, Adam with lr 1e-3:
 
 * two moons (section 3.2): ``make_moons(200, noise=0.1, random_state=0)``,
-  ``BIMTClassifier(hidden_layer_sizes=(20, 20), A=2, y_star=0.1, k=6,
-  swap_every=200)``, cross-entropy;
+  ``BIMTClassifier(**paper_settings("two_moons"))`` (a 20-20 network,
+  A=2, y_star=0.1, k=6, swaps every 200 steps), cross-entropy;
 * symbolic formulas (a) (section 3.1): 1000 samples ``x ~ U[-1, 1]^4``,
-  ``y1 = x2^2 + sin(pi x4)``, ``y2 = (x1 + x3)^3``, ``BIMTRegressor()`` with
-  its defaults (the paper's settings), mean squared error.
+  ``y1 = x2^2 + sin(pi x4)``, ``y2 = (x1 + x3)^3``,
+  ``BIMTRegressor(**paper_settings("symbolic"))``, mean squared error.
 
 ``ours`` is the wall time of ``fit`` (validation, set-up, training, export);
 ``reference`` the notebooks' loop (``_reference.py``: autograd loss + cost,
@@ -42,8 +42,8 @@ from _timing import (
 from sklearn.utils import check_random_state
 
 from skbimt import BIMTClassifier, BIMTRegressor
-from skbimt._network import FlatLayout, init_parameters
-from skbimt.datasets import make_symbolic, make_two_moons
+from skbimt._base import initial_network
+from skbimt.datasets import make_symbolic, make_two_moons, paper_settings
 
 A, Y_STAR, K, SWAP_EVERY, LR = 2.0, 0.1, 6, 200, 1e-3
 PAPER_STEPS = 20000
@@ -52,17 +52,11 @@ TARGETS = {"two moons": 5.0, "symbolic (a)": 8.0}
 
 def run_ours(task, X, y, n_steps, seed):
     if task == "two moons":
-        model = BIMTClassifier(
-            hidden_layer_sizes=(20, 20),
-            A=A,
-            y_star=Y_STAR,
-            k=K,
-            swap_every=SWAP_EVERY,
-            max_iter=n_steps,
-            random_state=seed,
-        )
+        settings = {**paper_settings("two_moons"), "max_iter": n_steps}
+        model = BIMTClassifier(**settings, random_state=seed)
     else:
-        model = BIMTRegressor(max_iter=n_steps, random_state=seed)
+        settings = {**paper_settings("symbolic"), "max_iter": n_steps}
+        model = BIMTRegressor(**settings, random_state=seed)
     seconds, _ = timed(model.fit, X, y)
     quality = (
         f"train acc {model.score(X, y):.3f}"
@@ -78,10 +72,9 @@ def run_ours(task, X, y, n_steps, seed):
 
 def initial_parameters(sizes, seed):
     """The initial weights ``fit(random_state=seed)`` draws, as fit draws them."""
-    rng = check_random_state(seed)
-    generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
-    layout = FlatLayout(sizes)
-    flat = init_parameters(layout, generator)
+    estimator = BIMTRegressor(**paper_settings("symbolic"))
+    network = initial_network(estimator, sizes, check_random_state(seed))
+    layout, flat = network.layout, network.flat
     return (
         [w.numpy().copy() for w in layout.weights(flat)],
         [b.numpy().copy() for b in layout.biases(flat)],

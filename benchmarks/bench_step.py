@@ -16,7 +16,7 @@ targets used as regression targets). Variants, interleaved round by round:
 
 For (c) and (d) two timings: ``BIMTRegressor(..., max_iter=N).fit`` wall
 time / N (everything: validation, set-up, export), and
-``skbimt._training.train`` alone / N, with its arguments built as
+``skbimt._engine.training.train`` alone / N, with its arguments built as
 ``BaseBIMT.fit`` builds them. Each run is N steps; the table gives the median
 per-step time over the rounds. Targets: (d)/(a) <= 1.15.
 
@@ -42,11 +42,11 @@ from _timing import (
 )
 from torch import nn
 
-from skbimt import PAPER_SCHEDULE, BIMTRegressor, Geometry, lambda_values
-from skbimt._network import FlatLayout, init_parameters
-from skbimt._swap import swappable_layers
-from skbimt._training import train
+from skbimt import BIMTRegressor
+from skbimt._base import initial_network
+from skbimt._engine.training import TrainingData, train
 from skbimt.datasets import make_symbolic, make_two_moons
+from skbimt.nn import PAPER_SCHEDULE, lambda_values
 
 A, Y_STAR, K, SWAP_EVERY, LR = 2.0, 0.1, 6, 200, 1e-3
 HIDDEN = (20, 20)
@@ -113,55 +113,44 @@ def make_reference(X, y, n_steps, swap_every):
     return run
 
 
+def ours(n_steps, with_cost):
+    """The estimator of variants (c) and (d)."""
+    return BIMTRegressor(
+        hidden_layer_sizes=HIDDEN,
+        A=A,
+        y_star=Y_STAR,
+        k=K,
+        lambda_schedule=PAPER_SCHEDULE if with_cost else 0.0,
+        swap_every=SWAP_EVERY if with_cost else None,
+        max_iter=n_steps,
+        learning_rate=LR,
+        random_state=0,
+        n_threads=1,
+    )
+
+
 def make_ours_fit(X, y, n_steps, with_cost):
     def run():
-        model = BIMTRegressor(
-            hidden_layer_sizes=HIDDEN,
-            A=A,
-            y_star=Y_STAR,
-            k=K,
-            lambda_schedule=PAPER_SCHEDULE if with_cost else 0.0,
-            swap_every=SWAP_EVERY if with_cost else None,
-            max_iter=n_steps,
-            learning_rate=LR,
-            random_state=0,
-            n_threads=1,
-        )
-        return timed(model.fit, X, y)[0]
+        return timed(ours(n_steps, with_cost).fit, X, y)[0]
 
     return run
 
 
 def make_ours_train(X, y, n_steps, with_cost):
-    """``train()`` alone, arguments built as ``BaseBIMT.fit`` builds them."""
+    """The engine's ``train()`` alone, on the network and settings fit uses."""
     sizes = [X.shape[1], *HIDDEN, y.shape[1]]
-    Xt = torch.as_tensor(X, dtype=torch.float32)
-    yt = torch.as_tensor(y, dtype=torch.float32)
-    lambdas = lambda_values(PAPER_SCHEDULE if with_cost else 0.0, n_steps)
+    data = TrainingData(
+        X=torch.as_tensor(X, dtype=torch.float32),
+        target=torch.as_tensor(y, dtype=torch.float32),
+    )
+    estimator = ours(n_steps, with_cost)
+    lambdas = lambda_values(estimator.lambda_schedule, n_steps)
 
     def run():
         rng = np.random.RandomState(0)
-        generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
-        geometry = Geometry.stacked(sizes, A, Y_STAR)
-        layout = FlatLayout(sizes)
-        flat = init_parameters(layout, generator)
-        return timed(
-            train,
-            flat,
-            layout,
-            geometry,
-            activation="silu",
-            loss="squared_error",
-            X=Xt,
-            target=yt,
-            lambdas=lambdas,
-            learning_rate=LR,
-            batch_size=None,
-            swap_every=SWAP_EVERY if with_cost else None,
-            k=K,
-            swap_layers=swappable_layers(geometry, True, True),
-            rng=rng,
-        )[0]
+        network = initial_network(estimator, sizes, rng)
+        settings = estimator._training_settings(network, lambdas)
+        return timed(train, network, data, settings, rng)[0]
 
     return run
 

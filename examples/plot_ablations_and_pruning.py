@@ -20,8 +20,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from _settings import training_steps
 
-from skbimt import BIMTRegressor, plot_network, pruning_frontier
-from skbimt.datasets import make_symbolic
+from skbimt import BIMTRegressor
+from skbimt.datasets import make_symbolic, paper_settings
+from skbimt.inspection import plot_network, pruning_frontier
 
 steps = training_steps(20000)
 X, y = make_symbolic("ablation", 1000, random_state=0)
@@ -34,7 +35,9 @@ variants = {
     "BIMT": dict(),
 }
 models = {
-    name: BIMTRegressor(max_iter=steps, random_state=0, **params).fit(X, y)
+    name: BIMTRegressor(
+        **{**paper_settings("symbolic"), "max_iter": steps, **params}, random_state=0
+    ).fit(X, y)
     for name, params in variants.items()
 }
 

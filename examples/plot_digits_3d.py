@@ -19,8 +19,9 @@ import numpy as np
 from _settings import training_steps
 from sklearn.model_selection import train_test_split
 
-from skbimt import BIMTClassifier, plot_connectivity
+from skbimt import BIMTClassifier
 from skbimt.datasets import load_digit_images
+from skbimt.inspection import plot_connectivity
 
 steps = training_steps(40000)
 X, y = load_digit_images()

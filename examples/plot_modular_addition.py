@@ -16,8 +16,9 @@ import matplotlib.pyplot as plt
 from _settings import training_steps
 from sklearn.model_selection import train_test_split
 
-from skbimt import BIMTClassifier, knockout_scores, plot_network
+from skbimt import BIMTClassifier
 from skbimt.datasets import make_modular_addition
+from skbimt.inspection import knockout_scores, plot_network
 
 X, y = make_modular_addition(59)
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=0)

@@ -14,8 +14,9 @@ import numpy as np
 from _settings import training_steps
 from sklearn.model_selection import train_test_split
 
-from skbimt import BIMTClassifier, plot_network
+from skbimt import BIMTClassifier
 from skbimt.datasets import make_permutation_group, permutations_of
+from skbimt.inspection import plot_network
 
 X, y = make_permutation_group(4)
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=0)

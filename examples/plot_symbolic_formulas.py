@@ -18,8 +18,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from _settings import training_steps
 
-from skbimt import BIMTRegressor, plot_network
-from skbimt.datasets import make_symbolic
+from skbimt import BIMTRegressor
+from skbimt.datasets import make_symbolic, paper_settings
+from skbimt.inspection import plot_network
 
 steps = training_steps(20000)
 cases = [
@@ -32,7 +33,12 @@ fig, axes = plt.subplots(1, 3, figsize=(12, 4))
 for (formula, hidden, title), ax in zip(cases, axes):
     X, y = make_symbolic(formula, n_samples=1000, random_state=0)
     X_test, y_test = make_symbolic(formula, n_samples=1000, random_state=1)
-    reg = BIMTRegressor(hidden_layer_sizes=hidden, max_iter=steps, random_state=0)
+    settings = {
+        **paper_settings("symbolic"),
+        "hidden_layer_sizes": hidden,
+        "max_iter": steps,
+    }
+    reg = BIMTRegressor(**settings, random_state=0)
     reg.fit(X, y)
     test_loss = np.mean((reg.predict(X_test) - y_test) ** 2)
     active = [int((m >= 0).sum()) for m in reg.modules_]

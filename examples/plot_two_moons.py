@@ -13,15 +13,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 from _settings import training_steps
 
-from skbimt import BIMTClassifier, knockout_scores, plot_connectivity
-from skbimt.datasets import make_two_moons
+from skbimt import BIMTClassifier
+from skbimt.datasets import make_two_moons, paper_settings
+from skbimt.inspection import knockout_scores, plot_connectivity
 
 steps = training_steps(20000)
 X, y = make_two_moons(200, random_state=0)
 X_test, y_test = make_two_moons(1000, random_state=1)
-clf = BIMTClassifier(
-    max_iter=steps, snapshot_every=max(1, steps // 4), random_state=0
-).fit(X, y)
+settings = {**paper_settings("two_moons"), "max_iter": steps}
+clf = BIMTClassifier(**settings, snapshot_every=max(1, steps // 4), random_state=0).fit(
+    X, y
+)
 active_hidden = sum(int((m >= 0).sum()) for m in clf.modules_[1:-1])
 print(
     f"test accuracy {clf.score(X_test, y_test):.3f}, "

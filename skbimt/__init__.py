@@ -1,50 +1,73 @@
-"""Brain-Inspired Modular Training (BIMT) as scikit-learn estimators."""
+"""Brain-Inspired Modular Training (BIMT) as scikit-learn estimators.
 
-from ._ablation import knockout, knockout_scores
-from ._animation import animate_training
-from ._cost import connection_cost
+The estimators live here; :mod:`skbimt.inspection` reads fitted networks
+(graphs, modules, plots, knock-outs, pruning), :mod:`skbimt.nn` brings BIMT
+to any torch module, and :mod:`skbimt.datasets` holds the paper's tasks.
+"""
+
+import importlib
+
 from ._estimators import BIMTClassifier, BIMTRegressor
-from ._geometry import Geometry, NeuronLayer
-from ._graph import (
-    active_neuron_masks,
-    connectivity_graph,
-    find_communities,
-    modules_and_modularity,
-    to_networkx,
-)
-from ._network import MLP
 from ._persistence import load, save
-from ._plotting import plot_connectivity, plot_network
-from ._prune import BIMTPruner, PruningFrontier, prune, pruning_frontier
-from ._schedule import PAPER_SCHEDULE, lambda_values
-from ._training import DivergenceWarning
+from ._selection import BIMTPruner
+from .exceptions import DivergenceWarning
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "BIMTClassifier",
     "BIMTPruner",
     "BIMTRegressor",
     "DivergenceWarning",
-    "Geometry",
-    "MLP",
-    "NeuronLayer",
-    "PAPER_SCHEDULE",
-    "PruningFrontier",
-    "active_neuron_masks",
-    "animate_training",
-    "connection_cost",
-    "connectivity_graph",
-    "find_communities",
-    "knockout",
-    "knockout_scores",
-    "lambda_values",
     "load",
-    "modules_and_modularity",
-    "plot_connectivity",
-    "plot_network",
-    "prune",
-    "pruning_frontier",
     "save",
-    "to_networkx",
 ]
+
+# Names that moved to their public homes in 0.2; importable from here, with a
+# FutureWarning, until 0.3.
+_MOVED = {
+    **dict.fromkeys(
+        (
+            "PruningFrontier",
+            "active_neuron_masks",
+            "animate_training",
+            "connectivity_graph",
+            "find_communities",
+            "knockout",
+            "knockout_scores",
+            "modules_and_modularity",
+            "plot_connectivity",
+            "plot_network",
+            "prune",
+            "pruning_frontier",
+            "to_networkx",
+        ),
+        "skbimt.inspection",
+    ),
+    **dict.fromkeys(
+        (
+            "Geometry",
+            "MLP",
+            "NeuronLayer",
+            "PAPER_SCHEDULE",
+            "connection_cost",
+            "lambda_values",
+        ),
+        "skbimt.nn",
+    ),
+}
+
+
+def __getattr__(name):
+    if name in _MOVED:
+        from ._validation import warn
+
+        home = _MOVED[name]
+        warn(
+            f"skbimt.{name} moved to {home}.{name} in skbimt 0.2; importing it "
+            f"from skbimt will stop working in 0.3. Use `from {home} import "
+            f"{name}`.",
+            FutureWarning,
+        )
+        return getattr(importlib.import_module(home), name)
+    raise AttributeError(f"module 'skbimt' has no attribute {name!r}")

@@ -1,23 +1,43 @@
-"""Shared machinery of the BIMT estimators: parameters, fit, fitted attributes."""
+"""Shared machinery of the BIMT estimators: parameters, fit, fitted attributes.
 
+``fit`` reads as validate -> build -> train -> export. Every step before the
+last works on local variables; the fitted attributes are assigned together at
+the end, so a fit that fails (bad data, bad parameters, a diverged start)
+leaves the estimator exactly as it was.
+"""
+
+import copy
+import types
 from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, _fit_context
+from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
 from threadpoolctl import threadpool_limits
 
-from ._geometry import DISTANCE_NORMS, Geometry
-from ._graph import DEFAULT_THRESHOLD, modules_and_modularity
-from ._network import ACTIVATIONS, MLP, FlatLayout, init_parameters
-from ._schedule import PAPER_SCHEDULE, lambda_values
-from ._swap import swappable_layers
-from ._training import train
+from ._connectivity import DEFAULT_THRESHOLD, modules_and_modularity
+from ._engine.geometry import DISTANCE_NORMS, Geometry
+from ._engine.network import ACTIVATIONS, MLP, FlatLayout, forward, init_parameters
+from ._engine.schedule import PAPER_SCHEDULE, final_stretch_start, lambda_values
+from ._engine.swap import swappable_layers
+from ._engine.training import Network, TrainingData, TrainingSettings, train
+from ._scaling import Scaling, fold
+from ._validation import warn
+from .exceptions import DivergenceWarning
+
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+_ACCEPTED_DTYPES = (np.float64, np.float32, np.int64, np.int32)
 
 
 @contextmanager
@@ -57,15 +77,7 @@ def resolve_device(device):
     return resolved
 
 
-def _to_tensor(array, device):
-    """float32 copy of a numpy array on ``device`` (input may be read-only)."""
-    return torch.from_numpy(np.array(array, dtype=np.float32, order="C")).to(device)
-
-
-_ACCEPTED_DTYPES = (np.float64, np.float32, np.int64, np.int32)
-
-
-def _token_ids(X, vocab_size=None):
+def token_ids(X, vocab_size=None):
     """Check that ``X`` holds integer token ids; return them as int64."""
     ids = np.asarray(X)
     if ids.dtype.kind == "f" and not np.array_equal(ids, np.round(ids)):
@@ -83,27 +95,6 @@ def _token_ids(X, vocab_size=None):
     return ids.astype(np.int64)
 
 
-def _neuron_layer_positions(geometry, layout):
-    """Positions per MLP neuron layer: token layers stacked into the input."""
-    positions = geometry.positions()
-    n_tokens = layout.n_tokens or 1
-    return [np.vstack(positions[:n_tokens]), *positions[n_tokens:]]
-
-
-def _snapshot_record(step, layout, geometry, values, assignments):
-    saved = geometry.get_state()
-    geometry.set_state(assignments)
-    coords = _neuron_layer_positions(geometry, layout)
-    geometry.set_state(saved)
-    values = values.double()
-    return {
-        "step": step,
-        "coefs": [w.numpy().copy() for w in layout.weights(values)],
-        "intercepts": [b.numpy().copy() for b in layout.biases(values)],
-        "coords": coords,
-    }
-
-
 def _check_float32_range(array, name):
     """Refuse values that are finite in float64 but overflow torch's float32."""
     limit = np.finfo(np.float32).max
@@ -113,6 +104,146 @@ def _check_float32_range(array, name):
             "the precision BIMT trains in; rescale it, for example with "
             "StandardScaler."
         )
+
+
+def build_geometry(params, layer_sizes, n_tokens=None, input_shape=None):
+    """The neuron layers and slots of a network with these hyperparameters.
+
+    Parameters
+    ----------
+    params : dict
+        The estimator's ``get_params()``: ``A``, ``y_star``, ``distance``.
+    layer_sizes : list of int
+        Neurons per layer, input first (with token input, all tokens'
+        embedding dimensions together).
+    n_tokens : int, default=None
+        Tokens per sample, with token input.
+    input_shape : tuple of int, default=None
+        ``(height, width)`` of image input.
+
+    Returns
+    -------
+    geometry : Geometry
+    """
+    geometry = Geometry.stacked(
+        layer_sizes,
+        params["A"],
+        params["y_star"],
+        norm=params["distance"],
+        input_shape=input_shape,
+        n_tokens=n_tokens,
+    )
+    if input_shape is not None:
+        geometry.layers[0].swappable = False
+    return geometry
+
+
+def build_network(
+    params, loss, layer_sizes, n_tokens, vocab_size, input_shape, generator
+):
+    """Geometry, flat layout and initial parameters of a new network.
+
+    Parameters
+    ----------
+    params : dict
+        The estimator's ``get_params()``.
+    loss : {"squared_error", "cross_entropy"}
+        The estimator's training loss.
+    layer_sizes : list of int
+    n_tokens, vocab_size : int or None
+        Token input.
+    input_shape : tuple of int or None
+        Image input.
+    generator : torch.Generator
+        Draws the initial parameters.
+
+    Returns
+    -------
+    network : skbimt._engine.training.Network
+        Parameters on the CPU, in ``params["dtype"]``.
+    """
+    layout = FlatLayout(
+        layer_sizes,
+        n_tokens=n_tokens,
+        vocab_size=vocab_size if n_tokens else None,
+    )
+    return Network(
+        flat=init_parameters(layout, generator, DTYPES[params["dtype"]]),
+        layout=layout,
+        geometry=build_geometry(params, layer_sizes, n_tokens, input_shape),
+        activation=params["activation"],
+        loss=loss,
+    )
+
+
+def initial_network(
+    estimator, layer_sizes, rng, n_tokens=None, vocab_size=None, input_shape=None
+):
+    """The untrained network ``estimator.fit`` starts from, for a random state.
+
+    Parameters
+    ----------
+    estimator : BIMTRegressor or BIMTClassifier
+        Gives the hyperparameters and the loss.
+    layer_sizes : list of int
+    rng : numpy.random.RandomState
+        The fit's random state; one draw seeds the initial parameters.
+    n_tokens, vocab_size, input_shape : default=None
+        Token and image input, see :func:`build_network`.
+
+    Returns
+    -------
+    network : skbimt._engine.training.Network
+    """
+    generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
+    return build_network(
+        estimator.get_params(),
+        estimator._loss,
+        layer_sizes,
+        n_tokens,
+        vocab_size,
+        input_shape,
+        generator,
+    )
+
+
+def neuron_layer_positions(geometry, n_tokens=None, assignments=None):
+    """Positions per MLP neuron layer: token layers stacked into the input."""
+    positions = geometry.positions(assignments)
+    n_tokens = n_tokens or 1
+    return [np.vstack(positions[:n_tokens]), *positions[n_tokens:]]
+
+
+@dataclass
+class _FitData:
+    """Validated data of one fit, in training units, and what it tells."""
+
+    X: np.ndarray
+    target: np.ndarray
+    sample_weight: np.ndarray
+    validation: tuple
+    layer_sizes: list
+    n_tokens: int
+    vocab_size: int
+    input_shape: tuple
+    input_scaling: Scaling
+    target_scaling: Scaling
+    attributes: dict
+
+
+def _renamed_init(init, owner):
+    """``init`` under its subclass's name, so errors name the public class."""
+    renamed = types.FunctionType(
+        init.__code__,
+        init.__globals__,
+        init.__name__,
+        init.__defaults__,
+        init.__closure__,
+    )
+    renamed.__kwdefaults__ = init.__kwdefaults__
+    renamed.__qualname__ = f"{owner.__qualname__}.__init__"
+    renamed.__doc__ = init.__doc__
+    return renamed
 
 
 class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
@@ -137,16 +268,22 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         "swap_outputs": ["boolean"],
         "distance": [StrOptions(set(DISTANCE_NORMS))],
         "input_shape": ["array-like", None],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "cost_reduction": [StrOptions({"sum", "mean"})],
+        "standardize": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left"), None],
+        "dtype": [StrOptions(set(DTYPES))],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "device": [str, torch.device],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "snapshot_every": [Interval(Integral, 1, None, closed="left"), None],
-        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
-        "cost_reduction": [StrOptions({"sum", "mean"})],
     }
 
     def __init__(
@@ -163,16 +300,22 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         swap_outputs=True,
         distance="l1",
         input_shape=None,
+        embedding_dim=None,
+        cost_reduction="sum",
+        standardize=False,
         max_iter=20000,
         learning_rate=1e-3,
         batch_size=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=None,
+        dtype="float32",
         random_state=None,
         verbose=0,
         device="cpu",
         n_threads=1,
         snapshot_every=None,
-        embedding_dim=None,
-        cost_reduction="sum",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -185,36 +328,55 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self.swap_outputs = swap_outputs
         self.distance = distance
         self.input_shape = input_shape
+        self.embedding_dim = embedding_dim
+        self.cost_reduction = cost_reduction
+        self.standardize = standardize
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.batch_size = batch_size
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.dtype = dtype
         self.random_state = random_state
         self.verbose = verbose
         self.device = device
         self.n_threads = n_threads
         self.snapshot_every = snapshot_every
-        self.embedding_dim = embedding_dim
-        self.cost_reduction = cost_reduction
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__init__" not in vars(cls):
+            cls.__init__ = _renamed_init(BaseBIMT.__init__, cls)
 
     # -- hooks for the subclasses -------------------------------------------
 
     @abstractmethod
-    def _validate_targets(self, y):
-        """Check ``y``, set target attributes, return a float target matrix."""
+    def _encode_targets(self, y):
+        """Check ``y``; return a float target matrix and target attributes."""
 
     @property
     @abstractmethod
     def _loss(self):
-        """Name of the training loss, see :mod:`skbimt._backprop`."""
+        """Name of the training loss, see :mod:`skbimt._engine.backprop`."""
 
     @abstractmethod
     def _output_labels(self):
         """Label of every output neuron."""
 
+    @abstractmethod
+    def _validation_score(self, output, target, sample_weight):
+        """Score (greater is better) of network outputs on validation data."""
+
+    #: Whether y may have several columns, and is standardised with X.
+    _multi_output_y = False
+    _scales_target = False
+
     # -- fitting --------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Train the network with BIMT.
 
         Parameters
@@ -223,133 +385,326 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             Training data.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample in the prediction loss (a weighted mean
+            over samples); None weighs every sample equally.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        X, y = validate_data(
+        lambdas = lambda_values(self.lambda_schedule, self.max_iter)
+        hidden = self._validated_hidden_sizes()
+        device = resolve_device(self.device)
+        rng = check_random_state(self.random_state)
+        data = self._validate_fit_data(X, y, sample_weight, hidden, rng)
+        network = initial_network(
             self,
+            data.layer_sizes,
+            rng,
+            data.n_tokens,
+            data.vocab_size,
+            data.input_shape,
+        )
+        with torch_threads(self.n_threads):
+            log = self._train(network, data, lambdas, device, rng)
+        self._check_training_outcome(log, lambdas)
+        self._install(self._export(network, data, log))
+        self._warn_about_training(log, lambdas)
+        return self
+
+    def _train(self, network, data, lambdas, device, rng):
+        """Run the training loop on ``device``; return its log."""
+        dtype = network.flat.dtype
+        network.flat = network.flat.to(device)
+
+        def tensor(array, kind=dtype):
+            return torch.as_tensor(np.ascontiguousarray(array), dtype=kind).to(device)
+
+        X_kind = torch.int64 if data.n_tokens else dtype
+        training = TrainingData(
+            X=tensor(data.X, X_kind),
+            target=tensor(data.target),
+            sample_weight=None
+            if data.sample_weight is None
+            else tensor(data.sample_weight),
+        )
+        validation_score = None
+        if data.validation is not None:
+            X_val, target_val, weight_val = data.validation
+
+            def validation_score(flat):
+                values = flat.detach().to("cpu", torch.float64)
+                output = forward(
+                    [w.numpy() for w in network.layout.weights(values)],
+                    [b.numpy() for b in network.layout.biases(values)],
+                    network.activation,
+                    X_val,
+                    _numpy_or_none(network.layout.embedding(values)),
+                )
+                return self._validation_score(output, target_val, weight_val)
+
+        settings = self._training_settings(network, lambdas, validation_score)
+        log = train(network, training, settings, rng)
+        network.flat = network.flat.detach().to("cpu", torch.float64)
+        return log
+
+    def _training_settings(self, network, lambdas, validation_score=None):
+        """The engine's settings for this estimator's hyperparameters."""
+        return TrainingSettings(
+            lambdas=lambdas,
+            learning_rate=float(self.learning_rate),
+            batch_size=self.batch_size,
+            swap_every=self.swap_every,
+            k=self.k,
+            swap_layers=swappable_layers(
+                network.geometry, self.swap_inputs, self.swap_outputs
+            ),
+            cost_reduction=self.cost_reduction,
+            snapshot_every=self.snapshot_every,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            validation_score=validation_score,
+            verbose=self.verbose,
+        )
+
+    def _check_training_outcome(self, log, lambdas):
+        """Refuse a fit that never produced finite weights."""
+        if log.stop_reason == "diverged" and log.n_iter == 0:
+            raise ValueError(
+                f"Training of {type(self).__name__} diverged within its first "
+                "100 steps: the loss became NaN or infinite before any weights "
+                "could be kept. Lower learning_rate or lambda_schedule, or "
+                "scale X (and y for regression), for example with "
+                "standardize=True. The estimator was left as it was."
+            )
+
+    def _warn_about_training(self, log, lambdas):
+        stretch = final_stretch_start(lambdas)
+        unfinished = ""
+        if log.n_iter < stretch:
+            unfinished = (
+                f" It stopped before the last phase of lambda_schedule, which "
+                f"starts at step {stretch}, so the network may not be sparse "
+                "yet."
+            )
+        if log.stop_reason == "diverged":
+            warn(
+                "The training loss became NaN or infinite; training stopped and "
+                f"the model keeps the last finite weights, from step "
+                f"{log.n_iter}.{unfinished} Lower learning_rate or "
+                "lambda_schedule, or scale X (and y for regression).",
+                DivergenceWarning,
+            )
+        elif log.stop_reason == "interrupted":
+            warn(
+                f"Training interrupted by user at step {log.interrupted_at}; the "
+                f"model keeps the weights of step {log.n_iter}, the last check."
+                f"{unfinished}",
+                UserWarning,
+            )
+
+    def _validate_fit_data(self, X, y, sample_weight, hidden, rng):
+        """Check the data and bring it to training units, touching nothing."""
+        # validate_data records n_features_in_ and feature_names_in_ on the
+        # estimator it is given: give it a copy, so that a failure below
+        # leaves this estimator as it was.
+        probe = copy.copy(self)
+        target_names = _column_names(y)
+        X, y = validate_data(
+            probe,
             X,
             y,
             dtype=_ACCEPTED_DTYPES,
             multi_output=self._multi_output_y,
-            y_numeric=self._loss == "squared_error",
+            y_numeric=self._scales_target,
         )
-        target = self._validate_targets(y)
+        target, attributes = self._encode_targets(y)
         _check_float32_range(target, "y")
-        n_tokens = None
-        for stale in ("embedding_", "vocab_size_", "snapshots_"):
-            self.__dict__.pop(stale, None)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
+        attributes["n_features_in_"] = probe.n_features_in_
+        if hasattr(probe, "feature_names_in_"):
+            attributes["feature_names_in_"] = probe.feature_names_in_
+        if target_names is not None and len(target_names) == target.shape[1]:
+            attributes["target_names_"] = np.asarray(target_names, dtype=object)
+
+        n_tokens = vocab_size = None
         if self.embedding_dim is None:
-            X = X.astype(np.float32) if X.dtype.kind in "iu" else X
+            X = X.astype(np.float64)
             _check_float32_range(X, "X")
             n_inputs = X.shape[1]
         else:
-            X = _token_ids(X)
-            self.vocab_size_ = int(X.max()) + 1
+            X = token_ids(X)
+            vocab_size = int(X.max()) + 1
+            attributes["vocab_size_"] = vocab_size
             n_tokens = X.shape[1]
             n_inputs = n_tokens * self.embedding_dim
-        hidden = self._validated_hidden_sizes()
-        layer_sizes = [n_inputs, *hidden, target.shape[1]]
         input_shape = self._validated_input_shape(X.shape[1])
-        lambdas = lambda_values(self.lambda_schedule, self.max_iter)
-        device = resolve_device(self.device)
-        rng = check_random_state(self.random_state)
-        generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
 
-        geometry = Geometry.stacked(
-            layer_sizes,
-            self.A,
-            self.y_star,
-            norm=self.distance,
-            input_shape=input_shape,
-            n_tokens=n_tokens,
-        )
-        if input_shape is not None:
-            geometry.layers[0].swappable = False
-        layout = FlatLayout(
-            layer_sizes,
-            n_tokens=n_tokens,
-            vocab_size=None if n_tokens is None else self.vocab_size_,
-        )
-        with torch_threads(self.n_threads):
-            flat = init_parameters(layout, generator).to(device)
-            log = train(
-                flat,
-                layout,
-                geometry,
-                activation=self.activation,
-                loss=self._loss,
-                X=_to_tensor(X, device)
-                if n_tokens is None
-                else torch.from_numpy(X).to(device),
-                target=_to_tensor(target, device),
-                lambdas=lambdas,
-                learning_rate=float(self.learning_rate),
-                batch_size=self.batch_size,
-                swap_every=self.swap_every,
-                k=self.k,
-                swap_layers=swappable_layers(
-                    geometry, self.swap_inputs, self.swap_outputs
-                ),
-                rng=rng,
-                verbose=self.verbose,
-                snapshot_every=self.snapshot_every,
-                cost_reduction=self.cost_reduction,
+        validation = None
+        if self.early_stopping:
+            X, target, sample_weight, validation = self._split_validation(
+                X, target, sample_weight, rng
             )
-        flat = flat.cpu().double()
-        embedding = layout.embedding(flat)
-        self._set_parameters(
-            [w.numpy().copy() for w in layout.weights(flat)],
-            [b.numpy().copy() for b in layout.biases(flat)],
-            None if embedding is None else embedding.numpy().copy(),
+        input_scaling = target_scaling = None
+        if n_tokens is None:
+            input_scaling = (
+                Scaling.fit(X, sample_weight, per_column=input_shape is None)
+                if self.standardize
+                else Scaling.identity(n_inputs)
+            )
+            X = input_scaling.transform(X)
+        if self._scales_target:
+            target_scaling = (
+                Scaling.fit(target, sample_weight)
+                if self.standardize
+                else Scaling.identity(target.shape[1])
+            )
+            target = target_scaling.transform(target)
+        if validation is not None:
+            X_val, target_val, weight_val = validation
+            if input_scaling is not None:
+                X_val = input_scaling.transform(X_val)
+            if target_scaling is not None:
+                target_val = target_scaling.transform(target_val)
+            validation = (X_val, target_val, weight_val)
+        return _FitData(
+            X=X,
+            target=target,
+            sample_weight=sample_weight,
+            validation=validation,
+            layer_sizes=[n_inputs, *hidden, target.shape[1]],
+            n_tokens=n_tokens,
+            vocab_size=vocab_size,
+            input_shape=input_shape,
+            input_scaling=input_scaling,
+            target_scaling=target_scaling,
+            attributes=attributes,
         )
+
+    def _split_validation(self, X, target, sample_weight, rng):
+        """Hold out ``validation_fraction`` of the samples for early stopping."""
+        n_samples = len(X)
+        n_validation = int(np.ceil(self.validation_fraction * n_samples))
+        if n_validation < 2 or n_samples - n_validation < 2:
+            raise ValueError(
+                f"early_stopping=True holds out validation_fraction="
+                f"{self.validation_fraction} of the {n_samples} samples, which "
+                "leaves too few to train on or to validate with (at least 2 "
+                "of each are needed). Use more samples, change "
+                "validation_fraction, or set early_stopping=False."
+            )
+        stratify = self._stratify(target)
+        weights = np.ones(n_samples) if sample_weight is None else sample_weight
+        seed = rng.randint(np.iinfo(np.int32).max)
+        parts = train_test_split(
+            X,
+            target,
+            weights,
+            test_size=n_validation,
+            random_state=seed,
+            stratify=stratify,
+        )
+        X, X_val, target, target_val, weights, weights_val = parts
+        if sample_weight is None:
+            return X, target, None, (X_val, target_val, None)
+        return X, target, weights, (X_val, target_val, weights_val)
+
+    def _stratify(self, target):
+        """Labels to stratify the validation split on; None for regression."""
+        return None
+
+    def _export(self, network, data, log):
+        """The fitted attributes of a trained network, as a dict."""
+        layout = network.layout
+        flat = network.flat
+        embedding = _numpy_or_none(layout.embedding(flat))
+        scaled_coefs = [w.numpy().copy() for w in layout.weights(flat)]
+        scaled_intercepts = [b.numpy().copy() for b in layout.biases(flat)]
+        attributes = dict(data.attributes)
+        attributes.update(
+            geometry_=network.geometry,
+            coords_=neuron_layer_positions(network.geometry, data.n_tokens),
+            n_iter_=log.n_iter,
+            loss_curve_=log.loss_curve,
+            connection_cost_curve_=log.cost_curve,
+            swap_counts_=np.asarray(log.n_swaps, dtype=int),
+            n_layers_=len(data.layer_sizes),
+            n_outputs_=data.layer_sizes[-1],
+            x_mean_=None if data.input_scaling is None else data.input_scaling.mean,
+            x_scale_=None if data.input_scaling is None else data.input_scaling.scale,
+        )
+        if data.target_scaling is not None:
+            attributes["y_mean_"] = data.target_scaling.mean
+            attributes["y_scale_"] = data.target_scaling.scale
+        if self.early_stopping:
+            attributes["validation_scores_"] = list(log.validation_scores)
+            attributes["best_validation_score_"] = log.best_value
+            attributes["best_loss_"] = None
+        elif self.tol is not None:
+            attributes["best_loss_"] = log.best_value
+        if embedding is not None:
+            attributes["embedding_"] = embedding
         if self.snapshot_every:
-            self.snapshots_ = [
-                _snapshot_record(step, layout, geometry, values, assignments)
+            attributes["snapshots_"] = [
+                {
+                    "step": step,
+                    "coefs": [
+                        w.double().numpy().copy() for w in layout.weights(values)
+                    ],
+                    "intercepts": [
+                        b.double().numpy().copy() for b in layout.biases(values)
+                    ],
+                    "coords": neuron_layer_positions(
+                        network.geometry, data.n_tokens, assignments
+                    ),
+                }
                 for step, values, assignments in log.snapshots
             ]
-        self.geometry_ = geometry
-        self.coords_ = _neuron_layer_positions(geometry, layout)
-        self.n_iter_ = log.n_iter
-        self.loss_curve_ = log.loss_curve
-        self.connection_cost_curve_ = log.cost_curve
-        self.swap_counts_ = np.asarray(log.n_swaps, dtype=int)
-        self.n_layers_ = len(layer_sizes)
-        self.n_outputs_ = target.shape[1]
-        return self
+        attributes.update(
+            _parameter_attributes(
+                scaled_coefs,
+                scaled_intercepts,
+                attributes["x_mean_"],
+                attributes["x_scale_"],
+                attributes.get("y_mean_"),
+                attributes.get("y_scale_"),
+            )
+        )
+        return attributes
 
-    def _set_parameters(self, coefs, intercepts, embedding=None):
-        """Install the parameters: ``coefs_``, ``intercepts_``, ``module_``.
+    def _install(self, attributes):
+        """Replace every fitted attribute by ``attributes`` at once."""
+        for name in [
+            n for n in vars(self) if n.endswith("_") and not n.startswith("__")
+        ]:
+            delattr(self, name)
+        self._interpretation = None
+        for name, value in attributes.items():
+            setattr(self, name, value)
 
-        Prediction, modules and plots all read these; cached interpretation
-        is dropped. Used by fit, pruning and ablation (on copies). With token
-        input, ``embedding`` (default: the current ``embedding_``) is kept in
-        ``embedding_``.
+    def _set_scaled_parameters(self, coefs, intercepts, embedding=None):
+        """Install new training-unit parameters (prune, knockout) and fold them.
+
+        ``coefs_``, ``intercepts_`` and the cached modules follow; a token
+        embedding is replaced when given.
         """
-        self.coefs_ = [np.asarray(w, dtype=np.float64) for w in coefs]
-        self.intercepts_ = [np.asarray(b, dtype=np.float64) for b in intercepts]
-        if embedding is None and self.embedding_dim is not None:
-            embedding = self.embedding_
         if embedding is not None:
             self.embedding_ = np.asarray(embedding, dtype=np.float64)
-        sizes = [self.coefs_[0].shape[0]] + [w.shape[1] for w in self.coefs_]
-        # The exported network is float64 (holding the float32 values reached
-        # in training) so that predictions do not depend on how many rows are
-        # predicted at once, as scikit-learn expects.
-        self.module_ = MLP.from_parameters(
-            sizes,
-            self.activation,
-            self.coefs_,
-            self.intercepts_,
-            embedding=embedding,
-            n_tokens=None if embedding is None else self.n_features_in_,
-        )
+        for name, value in _parameter_attributes(
+            coefs,
+            intercepts,
+            self.x_mean_,
+            self.x_scale_,
+            getattr(self, "y_mean_", None),
+            getattr(self, "y_scale_", None),
+        ).items():
+            setattr(self, name, value)
         self._interpretation = None
-
-    _multi_output_y = False
 
     def _validated_hidden_sizes(self):
         sizes = self.hidden_layer_sizes
@@ -379,14 +734,51 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
     # -- prediction -----------------------------------------------------------
 
     def _forward(self, X):
-        """Network output for ``X`` as a float64 array."""
+        """Network output for ``X`` in the user's units, as a float64 array."""
         check_is_fitted(self)
         X = validate_data(self, X, dtype=_ACCEPTED_DTYPES, reset=False)
         if self.embedding_dim is not None:
-            X = _token_ids(X, self.vocab_size_)
-        with torch_threads(self.n_threads), torch.no_grad():
-            output = self.module_(torch.tensor(X, dtype=torch.float64))
-        return output.numpy()
+            X = token_ids(X, self.vocab_size_)
+            return forward(
+                self.coefs_, self.intercepts_, self.activation, X, self.embedding_
+            )
+        return forward(
+            self.coefs_,
+            self.intercepts_,
+            self.activation,
+            np.asarray(X, dtype=np.float64),
+        )
+
+    def to_torch(self):
+        """The fitted network as a torch module, in the user's units.
+
+        Returns
+        -------
+        module : skbimt.nn.MLP
+            A float64 copy on the CPU: ``module(torch.as_tensor(X))`` gives the
+            network output of ``X`` (the prediction of a regressor, the class
+            logits of a classifier).
+        """
+        check_is_fitted(self)
+        embedding = getattr(self, "embedding_", None)
+        return MLP.from_parameters(
+            [self.coefs_[0].shape[0]] + [w.shape[1] for w in self.coefs_],
+            self.activation,
+            self.coefs_,
+            self.intercepts_,
+            embedding=embedding,
+            n_tokens=None if embedding is None else self.n_features_in_,
+        )
+
+    @property
+    def module_(self):
+        """Deprecated: the fitted network as a torch module; use ``to_torch()``."""
+        warn(
+            "module_ is deprecated and will be removed in skbimt 0.3; use "
+            "to_torch(), which returns the same float64 torch module.",
+            FutureWarning,
+        )
+        return self.to_torch()
 
     # -- interpretation -------------------------------------------------------
 
@@ -394,7 +786,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         check_is_fitted(self)
         if getattr(self, "_interpretation", None) is None:
             modules, modularity = modules_and_modularity(
-                self.coefs_, threshold=DEFAULT_THRESHOLD
+                self.scaled_coefs_, threshold=DEFAULT_THRESHOLD
             )
             self._interpretation = {"modules": modules, "modularity": modularity}
         return self._interpretation
@@ -404,7 +796,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         """Module of every neuron, per neuron layer (-1: inactive).
 
         Computed on first access from the fitted weights, see
-        :func:`skbimt.modules_and_modularity`.
+        :func:`skbimt.inspection.modules_and_modularity`.
         """
         return self._interpret()["modules"]
 
@@ -412,7 +804,8 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
     def modularity_(self):
         """Newman modularity of the weighted connectivity graph.
 
-        Computed on first access, see :func:`skbimt.modules_and_modularity`.
+        Computed on first access, see
+        :func:`skbimt.inspection.modules_and_modularity`.
         """
         return self._interpret()["modularity"]
 
@@ -421,8 +814,8 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
 
         Inputs are named by ``feature_names_in_`` when fitted on a DataFrame,
         ``x0, x1, ...`` otherwise (``x0[j]``: dimension ``j`` of the embedding
-        of token ``x0``, with token input); outputs by class or target; hidden neurons
-        are ``h<layer>.<neuron>``.
+        of token ``x0``, with token input); outputs by class or target;
+        hidden neurons are ``h<layer>.<neuron>``.
 
         Returns
         -------
@@ -446,17 +839,35 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         return [inputs, *hidden, self._output_labels()]
 
 
-def _check_fitted_bimt(estimator, caller):
-    """Refuse anything but a fitted BIMTRegressor or BIMTClassifier."""
-    if not isinstance(estimator, BaseBIMT):
-        raise TypeError(
-            f"{caller} works on a fitted BIMTRegressor or BIMTClassifier, got "
-            f"an object of type {type(estimator).__name__}."
-        )
-    check_is_fitted(
-        estimator,
-        msg=(
-            f"{caller} needs a fitted estimator, but this %(name)s is not "
-            "fitted yet; call its fit(X, y) first."
-        ),
+def _numpy_or_none(tensor):
+    return None if tensor is None else tensor.numpy().copy()
+
+
+def _column_names(y):
+    """Names of the target columns: a Series' name, a DataFrame's columns."""
+    columns = getattr(y, "columns", None)
+    if columns is not None:
+        return [str(c) for c in columns]
+    name = getattr(y, "name", None)
+    if name is not None and getattr(y, "ndim", 0) == 1:
+        return [str(name)]
+    return None
+
+
+def _parameter_attributes(
+    scaled_coefs, scaled_intercepts, x_mean, x_scale, y_mean, y_scale
+):
+    """Training-unit parameters and their fold into the user's units."""
+    scaled_coefs = [np.asarray(w, dtype=np.float64) for w in scaled_coefs]
+    scaled_intercepts = [np.asarray(b, dtype=np.float64) for b in scaled_intercepts]
+    input_scaling = None if x_mean is None else Scaling(x_mean, x_scale)
+    target_scaling = None if y_mean is None else Scaling(y_mean, y_scale)
+    coefs, intercepts = fold(
+        scaled_coefs, scaled_intercepts, input_scaling, target_scaling
     )
+    return {
+        "scaled_coefs_": scaled_coefs,
+        "scaled_intercepts_": scaled_intercepts,
+        "coefs_": coefs,
+        "intercepts_": intercepts,
+    }

@@ -1,8 +1,9 @@
 """BIMTRegressor and BIMTClassifier."""
 
 import numpy as np
-from scipy.special import log_softmax, softmax
+from scipy.special import expit
 from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.metrics import r2_score
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 
@@ -105,16 +106,66 @@ default=((1e-3, 0.25), (1e-2, 0.5), (1e-3, 0.25))
         as the authors' code does for modular addition, the permutation group,
         the transformer and MNIST: use it with the ``lambda`` values quoted for
         those tasks (0.1 to 1), which would wipe out a network under ``"sum"``.
+
+    standardize : bool, default=False
+        Train on standardised inputs (zero mean, unit variance per column;
+        one mean and scale for all pixels of image input; token ids are left
+        alone) and, for a regressor, standardised targets, then fold the
+        scales into the first and last weight matrices. The network found
+        then does not depend on the units of the data; ``coefs_`` and
+        ``predict`` stay in the data's units and ``scaled_coefs_`` holds the
+        trained, unit-free weights.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data and stop when
+        the validation score (R^2 or accuracy) has not improved by ``tol``
+        for ``n_iter_no_change`` checks (one every 100 steps), keeping the
+        weights of the best check. Stopping only happens in the last constant
+        stretch of ``lambda_schedule``, after the network has been sparsified.
+        Needs ``tol``.
+
+    validation_fraction : float, default=0.1
+        Share of the training data held out with ``early_stopping``.
+
+    n_iter_no_change : int, default=10
+        Checks (one every 100 steps) without an improvement of at least
+        ``tol`` before training stops.
+
+    tol : float or None, default=None
+        Tolerance of the stopping rule: the validation score with
+        ``early_stopping``, otherwise the training objective (loss + lambda *
+        connection cost, averaged over the 100 steps before each check), in
+        the last constant stretch of ``lambda_schedule``. None trains all
+        ``max_iter`` steps.
+
+    dtype : {"float32", "float64"}, default="float32"
+        Precision of training. ``"float64"`` is about twice as slow; the
+        authors' notebooks train in float64. The fitted weights are float64
+        either way.
 """
 
 _SHARED_ATTRIBUTES = """
     coefs_ : list of ndarray
         ``coefs_[i]`` of shape ``(n_i, n_{i+1})``: the weights from neuron
-        layer ``i`` to ``i + 1``; rows and columns in neuron order, the same
-        order as ``coords_``.
+        layer ``i`` to ``i + 1``, in the data's units (``X @ coefs_[0] +
+        intercepts_[0]`` is the first layer's input); rows and columns in
+        neuron order, the same order as ``coords_``.
 
     intercepts_ : list of ndarray
         ``intercepts_[i]`` of shape ``(n_{i+1},)``.
+
+    scaled_coefs_, scaled_intercepts_ : list of ndarray
+        The weights and biases as trained, on standardised data (equal to
+        ``coefs_`` and ``intercepts_`` without ``standardize``): what the
+        connection cost regularised, and what ``modules_``, the plots,
+        pruning and feature selection read.
+
+    x_mean_, x_scale_ : ndarray of shape (n_inputs,) or None
+        The input standardisation (zeros and ones without ``standardize``);
+        None for token input.
+
+    y_mean_, y_scale_ : ndarray of shape (n_outputs,)
+        The target standardisation of a regressor.
 
     coords_ : list of ndarray
         ``coords_[i]`` of shape ``(n_i, n_dims)``: position of every neuron of
@@ -137,10 +188,6 @@ _SHARED_ATTRIBUTES = """
     geometry_ : Geometry
         Slots and slot assignments of every layer.
 
-    module_ : torch.nn.Module
-        The trained network (``skbimt.MLP``), in float64 on the CPU: the
-        float32 weights reached in training, used by ``predict``.
-
     n_iter_ : int
         Training steps run (fewer than ``max_iter`` if training diverged or
         was interrupted).
@@ -154,9 +201,22 @@ _SHARED_ATTRIBUTES = """
     swap_counts_ : ndarray of int
         Number of swaps made at each swap pass.
 
+    validation_scores_ : list of float
+        Only with ``early_stopping``: the validation score at each check of
+        the last stretch of the schedule.
+
+    best_validation_score_ : float or None
+        Only with ``early_stopping``: the best of ``validation_scores_``,
+        whose weights the model keeps.
+
+    best_loss_ : float or None
+        With ``tol`` and without ``early_stopping``: the lowest training
+        objective seen at a check (None with ``early_stopping``).
+
     snapshots_ : list of dict
         Only with ``snapshot_every``: dicts with keys ``step``, ``coefs``,
-        ``intercepts`` and ``coords``, in the layout of the fitted attributes.
+        ``intercepts`` and ``coords``; weights in training units, as
+        ``scaled_coefs_``.
 
     n_layers_ : int
         Number of neuron layers, input and output included.
@@ -195,10 +255,6 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
     swaps neurons to shorten connections. The trained network becomes sparse
     and modular enough to read from its connectivity graph.
 
-    The targets are not rescaled: standardise ``y`` (for example with
-    :class:`~sklearn.compose.TransformedTargetRegressor`) when its scale is far
-    from 1, since ``lambda`` is weighed against the squared error.
-
     Parameters
     ----------
 %(parameters)s
@@ -229,16 +285,22 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
     )
 
     _multi_output_y = True
-
+    _scales_target = True
     _loss = "squared_error"
 
-    def _validate_targets(self, y):
+    def _encode_targets(self, y):
         y = np.asarray(y, dtype=np.float64)
-        self._y_is_1d = y.ndim == 1
-        return y.reshape(-1, 1) if y.ndim == 1 else y
+        target = y.reshape(-1, 1) if y.ndim == 1 else y
+        return target, {"_y_ndim_": y.ndim}
 
     def _output_labels(self):
+        names = getattr(self, "target_names_", None)
+        if names is not None:
+            return [str(n) for n in names]
         return [f"y{i}" for i in range(self.n_outputs_)]
+
+    def _validation_score(self, output, target, sample_weight):
+        return r2_score(target, output, sample_weight=sample_weight)
 
     def predict(self, X):
         """Predict targets.
@@ -252,7 +314,7 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
         output = self._forward(X)
-        return output.ravel() if self._y_is_1d else output
+        return output.ravel() if self._y_ndim_ == 1 else output
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -303,20 +365,29 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
 
     _loss = "cross_entropy"
 
-    def _validate_targets(self, y):
+    def _encode_targets(self, y):
         check_classification_targets(y)
         encoder = LabelEncoder()
         encoded = encoder.fit_transform(y)
-        self.classes_ = encoder.classes_
-        if len(self.classes_) < 2:
+        classes = encoder.classes_
+        if len(classes) < 2:
             raise ValueError(
                 "BIMTClassifier needs samples of at least 2 classes in the data, "
-                f"but the data contains only one class: {self.classes_[0]!r}."
+                f"but the data contains only one class: {classes[0].tolist()!r}."
             )
-        return np.eye(len(self.classes_))[encoded]
+        return np.eye(len(classes))[encoded], {"classes_": classes}
 
     def _output_labels(self):
         return [str(c) for c in self.classes_]
+
+    def _validation_score(self, output, target, sample_weight):
+        correct = output.argmax(axis=1) == target.argmax(axis=1)
+        return float(np.average(correct, weights=sample_weight))
+
+    def _stratify(self, target):
+        labels = target.argmax(axis=1)
+        # Stratifying needs two samples of every class.
+        return labels if np.bincount(labels).min() >= 2 else None
 
     def predict(self, X):
         """Predict class labels.
@@ -343,7 +414,17 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
         -------
         proba : ndarray of shape (n_samples, n_classes)
         """
-        return softmax(self._forward(X), axis=1)
+        proba = self._forward(X)
+        if proba.shape[1] == 2:
+            # The softmax of two logits is the logistic of their difference.
+            positive = expit(proba[:, 1] - proba[:, 0])
+            proba[:, 1] = positive
+            np.subtract(1.0, positive, out=proba[:, 0])
+            return proba
+        proba -= proba.max(axis=1, keepdims=True)
+        np.exp(proba, out=proba)
+        proba /= proba.sum(axis=1, keepdims=True)
+        return proba
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities.
@@ -356,4 +437,7 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
         """
-        return log_softmax(self._forward(X), axis=1)
+        output = self._forward(X)
+        output -= output.max(axis=1, keepdims=True)
+        output -= np.log(np.exp(output).sum(axis=1, keepdims=True))
+        return output

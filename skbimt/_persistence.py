@@ -1,26 +1,36 @@
 """Saving and loading fitted estimators without executing code from the file.
 
 Pickle (and ``joblib.dump``) works on BIMT estimators, but unpickling a file
-runs whatever code it names. :func:`save` writes hyperparameters as JSON and
-every fitted array as a tensor into one ``torch.save`` file; :func:`load`
-reads it back with ``torch.load(weights_only=True)``, which refuses anything
-but tensors and plain containers, and rebuilds the estimator from a fixed
-list of classes.
+runs whatever code it names. :func:`save` writes hyperparameters and plain
+fitted values as JSON and every fitted array as a tensor into one
+``torch.save`` file; :func:`load` reads it back with
+``torch.load(weights_only=True)``, which refuses anything but tensors and
+plain containers, and rebuilds the estimator from a fixed list of classes.
 """
 
 import json
+import os
+import zipfile
 
 import numpy as np
 import torch
 
+from ._base import BaseBIMT, build_geometry, neuron_layer_positions
 from ._estimators import BIMTClassifier, BIMTRegressor
-from ._geometry import Geometry
 
-FORMAT = "skbimt-safe-1"
+FORMAT = "skbimt-safe-2"
+_OLD_FORMAT = "skbimt-safe-1"
 _CLASSES = {cls.__name__: cls for cls in (BIMTRegressor, BIMTClassifier)}
-_ARRAY_LISTS = ("coefs_", "intercepts_")
-_ARRAYS = ("loss_curve_", "connection_cost_curve_", "swap_counts_", "embedding_")
-_SCALARS = ("n_iter_", "n_layers_", "n_outputs_", "n_features_in_", "vocab_size_")
+# Derived from other fitted values on load instead of stored.
+_REBUILT = ("geometry_", "coords_", "coefs_", "intercepts_")
+
+
+def _is_array_list(value):
+    return isinstance(value, list) and all(isinstance(v, np.ndarray) for v in value)
+
+
+def _tensor(array):
+    return torch.from_numpy(np.ascontiguousarray(array))
 
 
 def save(estimator, path):
@@ -38,17 +48,27 @@ def save(estimator, path):
     Raises
     ------
     TypeError
-        For another kind of estimator, or hyperparameters JSON cannot hold.
+        For another kind of object (a Pipeline among them), or
+        hyperparameters JSON cannot hold.
     """
     from sklearn.utils.validation import check_is_fitted
 
     name = type(estimator).__name__
-    if name not in _CLASSES or type(estimator) is not _CLASSES[name]:
+    if hasattr(estimator, "steps"):
+        raise TypeError(
+            "save() stores one BIMT estimator; a Pipeline also holds other "
+            "estimators (a StandardScaler, say) whose fitted state this format "
+            "cannot store without running code when it is loaded. Save the "
+            "network with skbimt.save(pipeline[-1], path) and refit the other "
+            "steps, or use joblib.dump(pipeline, path) for files you will only "
+            "load from sources you trust. (BIMT estimators with "
+            "standardize=True scale their inputs themselves.)"
+        )
+    if not isinstance(estimator, BaseBIMT) or type(estimator) is not _CLASSES.get(name):
         raise TypeError(f"save() handles BIMTRegressor and BIMTClassifier, not {name}.")
     check_is_fitted(estimator)
     params = estimator.get_params()
-    if params["device"] is not None:
-        params["device"] = str(params["device"])
+    params["device"] = str(params["device"])
     try:
         params_json = json.dumps(params)
     except TypeError as exc:
@@ -58,30 +78,30 @@ def save(estimator, path):
             "instead, or use a sequence of (lambda, fraction) phases."
         ) from exc
 
-    tensors = {
-        key: [
-            torch.from_numpy(np.ascontiguousarray(a)) for a in getattr(estimator, key)
-        ]
-        for key in _ARRAY_LISTS
-    }
-    for key in _ARRAYS:
-        if hasattr(estimator, key):
-            tensors[key] = torch.from_numpy(
-                np.ascontiguousarray(getattr(estimator, key))
-            )
+    tensors, metadata = {}, {}
+    for key, value in vars(estimator).items():
+        if not key.endswith("_") or key.startswith("__") or key in _REBUILT:
+            continue
+        if key == "snapshots_":
+            tensors[key] = [
+                {
+                    part: [_tensor(a) for a in record[part]]
+                    for part in ("coefs", "intercepts", "coords")
+                }
+                for record in value
+            ]
+            metadata["snapshot_steps"] = [int(r["step"]) for r in value]
+        elif isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+            tensors[key] = _tensor(value)
+        elif isinstance(value, np.ndarray):
+            metadata[key] = {"values": value.tolist(), "dtype": value.dtype.str}
+        elif _is_array_list(value):
+            tensors[key] = [_tensor(a) for a in value]
+        else:
+            metadata[key] = value.item() if isinstance(value, np.generic) else value
     tensors["assignments"] = [
-        torch.from_numpy(a.astype(np.int64)) for a in estimator.geometry_.get_state()
+        _tensor(a.astype(np.int64)) for a in estimator.geometry_.get_state()
     ]
-    metadata = {
-        key: int(getattr(estimator, key)) for key in _SCALARS if hasattr(estimator, key)
-    }
-    if hasattr(estimator, "feature_names_in_"):
-        metadata["feature_names_in_"] = [str(n) for n in estimator.feature_names_in_]
-    if hasattr(estimator, "classes_"):
-        metadata["classes_"] = estimator.classes_.tolist()
-        metadata["classes_dtype"] = estimator.classes_.dtype.str
-    if hasattr(estimator, "_y_is_1d"):
-        metadata["y_is_1d"] = bool(estimator._y_is_1d)
     torch.save(
         {
             "format": FORMAT,
@@ -108,69 +128,96 @@ def load(path):
 
     Raises
     ------
+    FileNotFoundError
+        If there is no file at ``path``.
     ValueError
         If the file is not in the safe format, or was tampered with.
     """
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"No file at {os.fspath(path)!r} to load.")
+    if not zipfile.is_zipfile(path):
+        raise ValueError(
+            f"{os.fspath(path)!r} is not a file written by skbimt.save (it is "
+            "not even a torch.save archive)."
+        )
     try:
         content = torch.load(path, weights_only=True, map_location="cpu")
     except Exception as exc:  # torch raises UnpicklingError and friends
         raise ValueError(
-            f"{path} is not a safe skbimt file, or it holds objects other than "
-            f"tensors and plain values; refusing to load it ({exc})."
+            f"{os.fspath(path)!r} holds objects other than tensors and plain "
+            "values, which a file written by skbimt.save never does; refusing "
+            f"to load it ({type(exc).__name__})."
         ) from exc
-    if not isinstance(content, dict) or content.get("format") != FORMAT:
-        raise ValueError(f"{path} is not a file written by skbimt.save.")
+    if not isinstance(content, dict) or content.get("format") not in (
+        FORMAT,
+        _OLD_FORMAT,
+    ):
+        raise ValueError(f"{os.fspath(path)!r} is not a file written by skbimt.save.")
     if content.get("class") not in _CLASSES:
-        raise ValueError(f"{path} names an unknown estimator {content.get('class')!r}.")
+        raise ValueError(
+            f"{os.fspath(path)!r} names an unknown estimator {content.get('class')!r}."
+        )
     estimator = _CLASSES[content["class"]](**json.loads(content["params"]))
     metadata = json.loads(content["metadata"])
     tensors = content["tensors"]
+    if content["format"] == _OLD_FORMAT:
+        _upgrade_old_format(estimator, metadata, tensors)
 
-    for key in _SCALARS:
-        if key in metadata:
-            setattr(estimator, key, metadata[key])
-    if "feature_names_in_" in metadata:
-        estimator.feature_names_in_ = np.asarray(
-            metadata["feature_names_in_"], dtype=object
+    attributes = {}
+    for key, value in metadata.items():
+        if key == "snapshot_steps":
+            continue
+        if isinstance(value, dict) and set(value) == {"values", "dtype"}:
+            value = np.asarray(value["values"], dtype=np.dtype(value["dtype"]))
+        attributes[key] = value
+    for key, value in tensors.items():
+        if key in ("assignments", "snapshots_"):
+            continue
+        attributes[key] = (
+            [t.numpy() for t in value] if isinstance(value, list) else value.numpy()
         )
-    if "classes_" in metadata:
-        estimator.classes_ = np.asarray(
-            metadata["classes_"], dtype=np.dtype(metadata["classes_dtype"])
-        )
-    if "y_is_1d" in metadata:
-        estimator._y_is_1d = metadata["y_is_1d"]
-    for key in _ARRAYS:
-        if key in tensors:
-            setattr(estimator, key, tensors[key].numpy())
-    estimator._set_parameters(
-        [t.numpy() for t in tensors["coefs_"]],
-        [t.numpy() for t in tensors["intercepts_"]],
-        tensors["embedding_"].numpy() if "embedding_" in tensors else None,
+    if "snapshots_" in tensors:
+        attributes["snapshots_"] = [
+            {
+                "step": step,
+                **{part: [t.numpy() for t in record[part]] for part in record},
+            }
+            for step, record in zip(
+                metadata["snapshot_steps"], tensors["snapshots_"], strict=True
+            )
+        ]
+    coefs = attributes["scaled_coefs_"]
+    sizes = [coefs[0].shape[0]] + [w.shape[1] for w in coefs]
+    n_tokens = attributes["n_features_in_"] if estimator.embedding_dim else None
+    input_shape = estimator._validated_input_shape(attributes["n_features_in_"])
+    geometry = build_geometry(estimator.get_params(), sizes, n_tokens, input_shape)
+    geometry.set_state([t.numpy() for t in tensors["assignments"]])
+    attributes["geometry_"] = geometry
+    attributes["coords_"] = neuron_layer_positions(geometry, n_tokens)
+    estimator._install(attributes)
+    estimator._set_scaled_parameters(
+        attributes["scaled_coefs_"], attributes["scaled_intercepts_"]
     )
-    estimator.geometry_ = _rebuild_geometry(estimator)
-    estimator.geometry_.set_state([t.numpy() for t in tensors["assignments"]])
-    from ._base import _neuron_layer_positions
-    from ._network import FlatLayout
-
-    layout = FlatLayout(
-        [estimator.coefs_[0].shape[0]] + [w.shape[1] for w in estimator.coefs_],
-        n_tokens=estimator.n_features_in_ if estimator.embedding_dim else None,
-        vocab_size=getattr(estimator, "vocab_size_", None),
-    )
-    estimator.coords_ = _neuron_layer_positions(estimator.geometry_, layout)
     return estimator
 
 
-def _rebuild_geometry(estimator):
-    sizes = [estimator.coefs_[0].shape[0]] + [w.shape[1] for w in estimator.coefs_]
-    geometry = Geometry.stacked(
-        sizes,
-        estimator.A,
-        estimator.y_star,
-        norm=estimator.distance,
-        input_shape=estimator.input_shape,
-        n_tokens=estimator.n_features_in_ if estimator.embedding_dim else None,
-    )
-    if estimator.input_shape is not None:
-        geometry.layers[0].swappable = False
-    return geometry
+def _upgrade_old_format(estimator, metadata, tensors):
+    """Read a file of skbimt 0.1, which trained on unscaled data only."""
+    tensors["scaled_coefs_"] = tensors.pop("coefs_")
+    tensors["scaled_intercepts_"] = tensors.pop("intercepts_")
+    if "classes_" in metadata:
+        metadata["classes_"] = {
+            "values": metadata["classes_"],
+            "dtype": metadata.pop("classes_dtype"),
+        }
+    n_inputs = tensors["scaled_coefs_"][0].shape[0]
+    n_outputs = tensors["scaled_coefs_"][-1].shape[1]
+    if estimator.embedding_dim is None:
+        tensors["x_mean_"] = torch.zeros(n_inputs, dtype=torch.float64)
+        tensors["x_scale_"] = torch.ones(n_inputs, dtype=torch.float64)
+    else:
+        metadata["x_mean_"] = metadata["x_scale_"] = None
+    if "y_is_1d" in metadata:
+        metadata["_y_ndim_"] = 1 if metadata.pop("y_is_1d") else 2
+        tensors["y_mean_"] = torch.zeros(n_outputs, dtype=torch.float64)
+        tensors["y_scale_"] = torch.ones(n_outputs, dtype=torch.float64)

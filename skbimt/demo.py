@@ -11,8 +11,8 @@ from sklearn.metrics import mean_squared_error
 from sklearn.model_selection import train_test_split
 
 from ._estimators import BIMTRegressor
-from ._plotting import plot_network
 from .datasets import make_symbolic
+from .inspection import plot_network
 
 
 def main(argv=None):

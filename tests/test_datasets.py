@@ -1,7 +1,15 @@
+"""The paper's tasks, and its settings reproducing its figures."""
+
+from functools import cache
+
+import networkx as nx
 import numpy as np
 import pytest
 
-from skbimt import datasets
+from skbimt import BIMTClassifier, BIMTRegressor, datasets
+from skbimt.inspection import active_neuron_masks, active_weight_masks
+
+from .outcomes import outcome
 
 
 @pytest.mark.parametrize(
@@ -80,3 +88,79 @@ def test_in_context_slope_range():
     np.testing.assert_allclose(y, w * X[:, 2])
     with pytest.raises(ValueError, match="low < high"):
         datasets.make_in_context_regression(10, slope_range=(3, 1))
+
+
+def active_components(estimator):
+    """(inputs, outputs) of each connected part of the network's active graph."""
+    masks = active_weight_masks(estimator.coefs_)
+    neurons = active_neuron_masks(estimator.coefs_)
+    graph = nx.Graph()
+    for layer, mask in enumerate(masks):
+        for row, col in zip(*np.nonzero(mask), strict=True):
+            if neurons[layer][row] and neurons[layer + 1][col]:
+                graph.add_edge((layer, int(row)), (layer + 1, int(col)))
+    last = len(estimator.coefs_)
+    return sorted(
+        (
+            sorted(i for layer, i in part if layer == 0),
+            sorted(i for layer, i in part if layer == last),
+        )
+        for part in nx.connected_components(graph)
+    )
+
+
+@cache
+def paper_symbolic_a(seed):
+    X, y = datasets.make_symbolic("a", 1000, random_state=seed)
+    reg = BIMTRegressor(**datasets.paper_settings("symbolic"), random_state=seed)
+    return reg.fit(X, y)
+
+
+@outcome(at_most=0)
+def symbolic_a_split_errors(seed):
+    """0 when the active network is exactly two parts, one per formula.
+
+    Paper section 3.1 (a): y1 = x2^2 + sin(pi x4), y2 = (x1 + x3)^3;
+    0-based, y0 reads x1, x3 and y1 reads x0, x2.
+    """
+    parts = active_components(paper_symbolic_a(seed))
+    return int(parts != [([0, 2], [1]), ([1, 3], [0])])
+
+
+@outcome(at_most=2e-2)
+def symbolic_a_test_mse(seed):
+    X_test, y_test = datasets.make_symbolic("a", 1000, random_state=1000 + seed)
+    return np.mean((paper_symbolic_a(seed).predict(X_test) - y_test) ** 2)
+
+
+@pytest.mark.slow
+@pytest.mark.trained
+def test_symbolic_a_splits_into_two_independent_modules():
+    symbolic_a_split_errors.check()
+    symbolic_a_test_mse.check()
+
+
+@cache
+def paper_two_moons(seed):
+    X, y = datasets.make_two_moons(200, random_state=seed)
+    clf = BIMTClassifier(**datasets.paper_settings("two_moons"), random_state=seed)
+    return clf.fit(X, y)
+
+
+@outcome(at_most=8)
+def two_moons_active_hidden_neurons(seed):
+    """Paper section 3.2: at most a handful of useful hidden neurons remain."""
+    return sum(int((m >= 0).sum()) for m in paper_two_moons(seed).modules_[1:-1])
+
+
+@outcome(at_least=0.99)
+def two_moons_test_accuracy(seed):
+    X_test, y_test = datasets.make_two_moons(1000, random_state=1000 + seed)
+    return paper_two_moons(seed).score(X_test, y_test)
+
+
+@pytest.mark.slow
+@pytest.mark.trained
+def test_two_moons_ends_sparse_and_accurate():
+    two_moons_active_hidden_neurons.check()
+    two_moons_test_accuracy.check()

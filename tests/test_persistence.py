@@ -1,5 +1,6 @@
 """Pickle and the safe save/load format."""
 
+import json
 import os
 import pickle
 
@@ -71,8 +72,11 @@ def test_other_files_are_refused(tmp_path):
     with pytest.raises(ValueError, match="not a file written by skbimt.save"):
         skbimt.load(tmp_path / "x.pt")
     (tmp_path / "y.pt").write_bytes(b"garbage")
-    with pytest.raises(ValueError, match="refusing to load"):
+    with pytest.raises(ValueError, match="not a file written by skbimt.save") as info:
         skbimt.load(tmp_path / "y.pt")
+    assert str(info.value).endswith("(it is not even a torch.save archive).")
+    with pytest.raises(FileNotFoundError, match="No file at .*missing.skbimt"):
+        skbimt.load(tmp_path / "missing.skbimt")
 
 
 def test_callable_schedule_cannot_be_saved_safely(tmp_path):
@@ -91,3 +95,95 @@ def test_pickle_and_joblib_round_trips(regressor, tmp_path):
     np.testing.assert_array_equal(
         joblib.load(tmp_path / "m.joblib").predict(frame), reg.predict(frame)
     )
+
+
+def test_everything_fitted_survives_the_round_trip(tmp_path):
+    X, y = make_symbolic("a", 200, random_state=0)
+    reg = BIMTRegressor(
+        max_iter=300,
+        snapshot_every=100,
+        standardize=True,
+        early_stopping=True,
+        tol=1e-3,
+        lambda_schedule=1e-3,
+        random_state=0,
+    ).fit(X * 100, y[:, 0] + 5)
+    skbimt.save(reg, tmp_path / "m.skbimt")
+    loaded = skbimt.load(tmp_path / "m.skbimt")
+    fitted = [k for k in vars(reg) if k.endswith("_") and not k.startswith("__")]
+    assert sorted(fitted) == sorted(
+        k for k in vars(loaded) if k.endswith("_") and not k.startswith("__")
+    )
+    np.testing.assert_array_equal(loaded.predict(X * 100), reg.predict(X * 100))
+    for a, b in zip(loaded.coefs_, reg.coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(loaded.x_scale_, reg.x_scale_)
+    assert loaded.validation_scores_ == reg.validation_scores_
+    assert len(loaded.snapshots_) == len(reg.snapshots_) == 4
+    for saved, original in zip(loaded.snapshots_, reg.snapshots_, strict=True):
+        assert saved["step"] == original["step"]
+        for part in ("coefs", "intercepts", "coords"):
+            for a, b in zip(saved[part], original[part], strict=True):
+                np.testing.assert_array_equal(a, b)
+    from skbimt.inspection import animate_training
+
+    # The snapshots are usable, not dropped: the animation renders.
+    animate_training(loaded, tmp_path / "training.gif", dpi=20)
+    assert (tmp_path / "training.gif").stat().st_size > 0
+
+
+def test_a_pipeline_is_refused_with_what_to_do_instead(tmp_path):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = make_symbolic("a", 50, random_state=0)
+    pipeline = make_pipeline(StandardScaler(), BIMTRegressor(max_iter=5)).fit(X, y)
+    with pytest.raises(TypeError, match="pipeline\\[-1\\].*joblib.dump"):
+        skbimt.save(pipeline, tmp_path / "p.skbimt")
+    assert not (tmp_path / "p.skbimt").exists()
+    skbimt.save(pipeline[-1], tmp_path / "p.skbimt")
+
+
+def test_files_of_the_previous_format_still_load(tmp_path):
+    # skbimt 0.1 stored the trained weights as coefs_ (it did not scale data),
+    # y_is_1d and classes_ beside their dtype.
+    X, y = make_modular_addition(5)
+    clf = BIMTClassifier(embedding_dim=2, max_iter=50, random_state=0).fit(X, y)
+    old = {
+        "format": "skbimt-safe-1",
+        "class": "BIMTClassifier",
+        "params": json.dumps({**clf.get_params(), "device": "cpu"}),
+        "metadata": json.dumps(
+            {
+                "n_iter_": 50,
+                "n_layers_": 4,
+                "n_outputs_": 5,
+                "n_features_in_": 2,
+                "vocab_size_": 5,
+                "classes_": clf.classes_.tolist(),
+                "classes_dtype": clf.classes_.dtype.str,
+            }
+        ),
+        "tensors": {
+            "coefs_": [torch.tensor(w) for w in clf.coefs_],
+            "intercepts_": [torch.tensor(b) for b in clf.intercepts_],
+            "embedding_": torch.tensor(clf.embedding_),
+            "loss_curve_": torch.tensor(clf.loss_curve_),
+            "assignments": [torch.tensor(a) for a in clf.geometry_.get_state()],
+        },
+    }
+    old_params = json.loads(old["params"])
+    for new in (
+        "standardize",
+        "early_stopping",
+        "validation_fraction",
+        "tol",
+        "n_iter_no_change",
+        "dtype",
+    ):
+        old_params.pop(new)
+    old["params"] = json.dumps(old_params)
+    torch.save(old, tmp_path / "old.skbimt")
+    loaded = skbimt.load(tmp_path / "old.skbimt")
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    assert loaded.x_mean_ is None

@@ -1,0 +1,37 @@
+"""Reading fitted BIMT networks: graphs, modules, plots, knock-outs, pruning.
+
+Like :mod:`sklearn.inspection`, the tools here take a fitted estimator
+(``BIMTRegressor``, ``BIMTClassifier``) and tell what it learned. They read
+the trained, unit-free weights (``scaled_coefs_``), so what they show does
+not depend on the units of the data.
+"""
+
+from .._connectivity import (
+    active_neuron_masks,
+    active_weight_masks,
+    connectivity_graph,
+    find_communities,
+    modules_and_modularity,
+)
+from ._animation import animate_training
+from ._graph import to_networkx
+from ._knockout import knockout, knockout_scores
+from ._plot import plot_connectivity, plot_network
+from ._prune import PruningFrontier, prune, pruning_frontier
+
+__all__ = [
+    "PruningFrontier",
+    "active_neuron_masks",
+    "active_weight_masks",
+    "animate_training",
+    "connectivity_graph",
+    "find_communities",
+    "knockout",
+    "knockout_scores",
+    "modules_and_modularity",
+    "plot_connectivity",
+    "plot_network",
+    "prune",
+    "pruning_frontier",
+    "to_networkx",
+]

@@ -1,0 +1,67 @@
+"""Fitted models shared by several test files, one fit per seed and session.
+
+Each builder is cached: the tests of a session and the outcomes measured on
+one seed share a single fit. ``conftest.py`` exposes the seed-0 fits as
+fixtures; outcome measures call the builders with their seed.
+"""
+
+from functools import cache
+
+import numpy as np
+from sklearn.datasets import make_moons
+
+from skbimt import BIMTClassifier, BIMTRegressor
+from skbimt.datasets import make_symbolic, paper_settings
+
+
+@cache
+def symbolic_a(seed):
+    """Formula (a), paper settings over 6000 steps: two independent modules.
+
+    Returns the regressor and its training data; y1 = x2^2 + sin(pi x4) and
+    y2 = (x1 + x3)^3 share no input.
+    """
+    X, y = make_symbolic("a", n_samples=400, random_state=seed)
+    settings = {**paper_settings("symbolic"), "max_iter": 6000}
+    return BIMTRegressor(**settings, random_state=seed).fit(X, y), X, y
+
+
+@cache
+def moons(seed):
+    """Two moons on a DataFrame with string labels, a 10-10 paper network."""
+    import pandas as pd
+
+    X, y = make_moons(200, noise=0.1, random_state=seed)
+    X = pd.DataFrame(X, columns=["width", "height"])
+    labels = np.where(y == 1, "upper", "lower")
+    settings = {
+        **paper_settings("two_moons"),
+        "hidden_layer_sizes": (10, 10),
+        "max_iter": 2000,
+    }
+    return BIMTClassifier(**settings, random_state=seed).fit(X, labels), X, labels
+
+
+INFORMATIVE = [1, 4]
+
+
+@cache
+def noisy_task(seed, n_samples=300):
+    """y depends on features 1 and 4 only; the other four are pure noise.
+
+    Returns ``X_train, y_train, X_test, y_test`` (200 and 100 samples).
+    """
+    rng = np.random.RandomState(seed)
+    X = rng.uniform(-1, 1, (n_samples, 6))
+    y = np.sin(np.pi * X[:, 1]) + X[:, 4] ** 2
+    return X[:200], y[:200], X[200:], y[200:]
+
+
+@cache
+def noisy_selector(seed):
+    """A selector that trains BIMT with the paper's schedule (half its steps)."""
+    from skbimt import BIMTPruner
+
+    X, y, _, _ = noisy_task(seed)
+    settings = {**paper_settings("symbolic"), "max_iter": 10000}
+    return BIMTPruner(BIMTRegressor(**settings, random_state=seed)).fit(X, y)

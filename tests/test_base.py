@@ -1,0 +1,323 @@
+"""fit as validate -> build -> train -> export: bad input, faults, refits.
+
+Bad input gets a clear error and leaves an earlier fit untouched; faults
+during training (divergence, Ctrl-C) keep a consistent model and say so.
+"""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.exceptions import NotFittedError
+
+from skbimt import BIMTClassifier, BIMTRegressor, DivergenceWarning
+from skbimt._engine import training
+
+
+def data(n=50, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.uniform(-1, 1, (n, 3))
+    return X, X[:, 0] - X[:, 1] ** 2
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"A": -1.0}, "'A' parameter"),
+        ({"y_star": 0.0}, "'y_star' parameter"),
+        ({"k": 0}, "'k' parameter"),
+        ({"swap_every": 0}, "'swap_every' parameter"),
+        ({"max_iter": 0}, "'max_iter' parameter"),
+        ({"learning_rate": 0.0}, "'learning_rate' parameter"),
+        ({"activation": "gelu"}, "'activation' parameter"),
+        ({"distance": "cosine"}, "'distance' parameter"),
+        ({"batch_size": 0}, "'batch_size' parameter"),
+        ({"hidden_layer_sizes": (10, 0)}, "positive integers"),
+        ({"hidden_layer_sizes": (10, 2.5)}, "positive integers"),
+        ({"lambda_schedule": -0.1}, "lambda_schedule"),
+        ({"lambda_schedule": ((0.1, 0.3),)}, "sum to 1"),
+        ({"device": "tpu:banana"}, "not a torch device"),
+        ({"dtype": "float16"}, "'dtype' parameter"),
+        ({"tol": -1.0}, "'tol' parameter"),
+        ({"validation_fraction": 1.0}, "'validation_fraction' parameter"),
+        ({"n_iter_no_change": 0}, "'n_iter_no_change' parameter"),
+    ],
+)
+def test_invalid_hyperparameters_name_the_problem(params, message):
+    X, y = data()
+    with pytest.raises(ValueError, match=message):
+        BIMTRegressor(**{"max_iter": 5, **params}).fit(X, y)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_X_is_refused(bad):
+    X, y = data()
+    X[3, 1] = bad
+    with pytest.raises(ValueError, match="Input X contains (NaN|infinity)"):
+        BIMTRegressor(max_iter=5).fit(X, y)
+
+
+def test_non_finite_y_is_refused():
+    X, y = data()
+    y[0] = np.nan
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        BIMTRegressor(max_iter=5).fit(X, y)
+
+
+def test_strings_in_X_are_refused():
+    X, y = data()
+    X = X.astype(object)
+    X[0, 0] = "seven"
+    with pytest.raises(ValueError, match="could not convert string to float"):
+        BIMTRegressor(max_iter=5).fit(X, y)
+
+
+def test_empty_and_one_dimensional_X_are_refused():
+    with pytest.raises(ValueError, match="0 sample"):
+        BIMTRegressor(max_iter=5).fit(np.empty((0, 3)), np.empty(0))
+    with pytest.raises(ValueError, match="Expected 2D array"):
+        BIMTRegressor(max_iter=5).fit(np.arange(5.0), np.arange(5.0))
+
+
+def test_wrong_feature_count_at_predict():
+    X, y = data()
+    reg = BIMTRegressor(max_iter=5).fit(X, y)
+    with pytest.raises(ValueError, match="expecting 3 features"):
+        reg.predict(X[:, :2])
+
+
+def test_mismatched_sample_counts():
+    X, y = data()
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        BIMTRegressor(max_iter=5).fit(X, y[:-1])
+
+
+def test_single_class_is_refused():
+    X, _ = data()
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        BIMTClassifier(max_iter=5).fit(X, np.zeros(len(X)))
+
+
+def test_continuous_labels_are_refused_by_the_classifier():
+    X, y = data()
+    with pytest.raises(ValueError, match="Unknown label type"):
+        BIMTClassifier(max_iter=5).fit(X, y)
+
+
+def test_unfitted_use_raises_not_fitted():
+    reg = BIMTRegressor()
+    for call in (
+        lambda: reg.predict(np.zeros((2, 3))),
+        lambda: reg.modules_,
+        lambda: reg.modularity_,
+        lambda: reg.neuron_labels(),
+    ):
+        with pytest.raises(NotFittedError):
+            call()
+
+
+def test_diverging_fit_warns_and_keeps_last_finite_weights():
+    X, y = data(200)
+    # From step 250 on, lambda * length overflows float32 and the update turns
+    # the weights into NaN. The fit must stop and keep the weights of step 200,
+    # the last finiteness check.
+    schedule = lambda step, n: 1e-3 if step < 250 else 3e38  # noqa: E731
+    with pytest.warns(DivergenceWarning, match="NaN or infinite") as record:
+        reg = BIMTRegressor(
+            max_iter=1000, lambda_schedule=schedule, random_state=0
+        ).fit(X, y)
+    # The warning points at this file, not at skbimt or scikit-learn.
+    assert record[0].filename == __file__
+    assert reg.n_iter_ == 200
+    reference = BIMTRegressor(max_iter=200, lambda_schedule=1e-3, random_state=0).fit(
+        X, y
+    )
+    for w, expected in zip(reg.coefs_, reference.coefs_, strict=True):
+        np.testing.assert_array_equal(w, expected)
+    assert len(reg.loss_curve_) == 200 and np.isfinite(reg.loss_curve_).all()
+    assert np.isfinite(reg.predict(X)).all()
+
+
+def test_lambda_beyond_float32_is_refused():
+    X, y = data()
+    with pytest.raises(ValueError, match="lambda must be a finite number"):
+        BIMTRegressor(max_iter=5, lambda_schedule=1e39).fit(X, y)
+
+
+def test_values_beyond_float32_are_refused():
+    X, y = data()
+    X[0, 0] = 1e39
+    with pytest.raises(ValueError, match="too large for float32"):
+        BIMTRegressor(max_iter=5).fit(X, y)
+    X, y = data()
+    y[0] = -1e40
+    with pytest.raises(ValueError, match="too large for float32"):
+        BIMTRegressor(max_iter=5).fit(X, y)
+
+
+def test_keyboard_interrupt_keeps_the_last_check_consistently(monkeypatch):
+    X, y = data(200)
+    real_swap_pass = training.swap_pass
+    calls = []
+
+    def interrupt_on_third_pass(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_swap_pass(*args, **kwargs)
+
+    monkeypatch.setattr(training, "swap_pass", interrupt_on_third_pass)
+    common = dict(max_iter=2000, swap_every=200, random_state=0)
+    two_phases = ((1e-3, 0.5), (1e-2, 0.5))
+    with pytest.warns(UserWarning, match="at step 599.*weights of step 500") as record:
+        reg = BIMTRegressor(lambda_schedule=two_phases, **common).fit(X, y)
+    assert "before the last phase" in str(record[0].message)
+    assert record[0].filename == __file__
+    assert reg.n_iter_ == 500 and len(reg.loss_curve_) == 500
+    monkeypatch.setattr(training, "swap_pass", real_swap_pass)
+    # Weights, curve and n_iter_ describe the same step: 500 steps of the
+    # same first phase reach the same weights.
+    first_500 = BIMTRegressor(lambda_schedule=1e-3, **{**common, "max_iter": 500})
+    first_500.fit(X, y)
+    for a, b in zip(reg.coefs_, first_500.coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(reg.loss_curve_, first_500.loss_curve_)
+    assert np.isfinite(reg.modularity_)
+
+
+def test_divergence_from_the_start_raises_and_keeps_the_earlier_fit():
+    X, y = data(200)
+    reg = BIMTRegressor(max_iter=300, random_state=0).fit(X, y)
+    before = pickle.dumps(reg)
+    reg.set_params(lambda_schedule=3e38)
+    with pytest.raises(ValueError, match="diverged within its first 100 steps"):
+        reg.fit(X, y)
+    reg.set_params(lambda_schedule=((1e-3, 0.25), (1e-2, 0.5), (1e-3, 0.25)))
+    assert pickle.dumps(reg) == before
+
+
+def fitted_state(estimator):
+    """Every fitted attribute, pickled, to compare before and after."""
+    return {
+        k: pickle.dumps(v)
+        for k, v in vars(estimator).items()
+        if k.endswith("_") and not k.startswith("__")
+    }
+
+
+@pytest.mark.parametrize(
+    "change, X_y",
+    [
+        # The issue's case: a schedule that does not sum to 1, other data.
+        (
+            {"lambda_schedule": ((1e-3, 0.5),)},
+            lambda X, y: (X[:, :3], np.where(y == 0, "a", "b")),
+        ),
+        ({}, lambda X, y: (np.full_like(X, np.nan), y)),
+        ({}, lambda X, y: (X, np.zeros_like(y))),
+        ({"hidden_layer_sizes": (3, 0)}, lambda X, y: (X, y)),
+        ({"input_shape": (3, 3)}, lambda X, y: (X, y)),
+        ({"early_stopping": True}, lambda X, y: (X[:3], y[:3])),
+    ],
+)
+def test_a_failed_refit_leaves_the_fitted_model_untouched(change, X_y):
+    X, y = load_iris(return_X_y=True)
+    clf = BIMTClassifier(max_iter=200, random_state=0).fit(X, y)
+    before = fitted_state(clf)
+    prediction = clf.predict(X)
+    clf.set_params(**change)
+    with pytest.raises(ValueError):
+        clf.fit(*X_y(X, y))
+    assert fitted_state(clf) == before
+    np.testing.assert_array_equal(clf.predict(X), prediction)
+    assert list(clf.classes_) == [0, 1, 2] and clf.n_features_in_ == 4
+
+
+def test_a_refit_on_other_data_leaves_nothing_stale():
+    pd = pytest.importorskip("pandas")
+    X, y = load_iris(return_X_y=True)
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    clf = BIMTClassifier(max_iter=100, random_state=0, snapshot_every=50)
+    clf.fit(frame, y)
+    assert hasattr(clf, "feature_names_in_") and hasattr(clf, "snapshots_")
+    modules = clf.modules_
+    clf.set_params(snapshot_every=None).fit(X[:, :3], np.where(y == 0, "a", "b"))
+    assert not hasattr(clf, "feature_names_in_")
+    assert not hasattr(clf, "snapshots_")
+    assert list(clf.classes_) == ["a", "b"] and clf.n_features_in_ == 3
+    assert clf.modules_ is not modules and len(clf.modules_[0]) == 3
+    assert set(clf.predict(X[:, :3])) <= {"a", "b"}
+
+
+def test_unknown_keywords_name_the_public_class():
+    with pytest.raises(
+        TypeError, match="BIMTRegressor.__init__\\(\\) got an unexpected"
+    ):
+        BIMTRegressor(hidden_layers=(5,))
+    with pytest.raises(TypeError, match="BIMTClassifier.__init__"):
+        BIMTClassifier(lambda_=1.0)
+
+
+def test_sample_weight_weighs_the_loss():
+    X, y = data(100)
+    zero_half = np.r_[np.ones(50), np.zeros(50)]
+    common = dict(max_iter=300, swap_every=None, random_state=0, dtype="float64")
+    weighted = BIMTRegressor(**common).fit(X, y, sample_weight=zero_half)
+    first_half = BIMTRegressor(**common).fit(X[:50], y[:50])
+    np.testing.assert_allclose(weighted.predict(X), first_half.predict(X), rtol=1e-9)
+    doubled = BIMTRegressor(**common).fit(X, y, sample_weight=np.full(100, 2.0))
+    plain = BIMTRegressor(**common).fit(X, y)
+    np.testing.assert_allclose(doubled.predict(X), plain.predict(X), rtol=1e-9)
+    with pytest.raises(ValueError, match="at least one non-zero"):
+        BIMTRegressor(max_iter=5).fit(X, y, sample_weight=np.zeros(100))
+    with pytest.raises(
+        ValueError, match="Negative values in data passed to .sample_weight"
+    ):
+        BIMTRegressor(max_iter=5).fit(X, y, sample_weight=-np.ones(100))
+    with pytest.raises(ValueError, match="sample_weight.shape"):
+        BIMTRegressor(max_iter=5).fit(X, y, sample_weight=np.ones(3))
+
+
+def test_sample_weight_equals_repeated_samples_in_float64():
+    # scikit-learn's check_sample_weight_equivalence in float64: equal in
+    # exact arithmetic, so the float64 fits agree far below 1e-7.
+    rng = np.random.RandomState(42)
+    X = rng.uniform(size=(15, 6))
+    y = rng.randint(0, 3, size=15)
+    weight = rng.randint(0, 5, size=15)
+    common = dict(max_iter=300, random_state=0, dtype="float64", standardize=True)
+    weighted = BIMTClassifier(**common).fit(X, y, sample_weight=weight)
+    repeated = BIMTClassifier(**common).fit(X.repeat(weight, axis=0), y.repeat(weight))
+    np.testing.assert_allclose(
+        weighted.predict_proba(X), repeated.predict_proba(X), rtol=1e-7
+    )
+
+
+def test_early_stopping_reports_its_checks_and_keeps_the_best():
+    X, y = load_iris(return_X_y=True)
+    clf = BIMTClassifier(
+        max_iter=3000,
+        lambda_schedule=1e-4,
+        early_stopping=True,
+        tol=1e-3,
+        n_iter_no_change=3,
+        standardize=True,
+        random_state=0,
+    ).fit(X, y)
+    assert clf.n_iter_ < 3000 and clf.n_iter_ % 100 == 0
+    assert len(clf.validation_scores_) == clf.n_iter_ // 100
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    assert clf.best_loss_ is None
+    without = BIMTClassifier(max_iter=300, random_state=0).fit(X, y)
+    assert not hasattr(without, "validation_scores_")
+    with pytest.raises(ValueError, match="too few to train on or to validate"):
+        BIMTClassifier(early_stopping=True, tol=0.0, max_iter=10).fit(X[::30], y[::30])
+
+
+def test_warnings_are_clean_on_a_normal_fit():
+    X, y = data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        BIMTRegressor(max_iter=50).fit(X, y).predict(X)

@@ -1,0 +1,287 @@
+"""Feature selection from the wiring of a trained network (BIMTPruner)."""
+
+import copy
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LinearRegression
+from sklearn.metrics import mean_squared_error
+
+from skbimt import BIMTClassifier, BIMTPruner, BIMTRegressor
+from skbimt.datasets import paper_settings
+from skbimt.inspection import (
+    active_neuron_masks,
+    active_weight_masks,
+    prune,
+    pruning_frontier,
+)
+
+from . import models
+from .models import INFORMATIVE
+from .outcomes import outcome
+
+NAMES = ["a", "b", "c", "d", "e", "f"]
+
+
+@pytest.fixture(scope="module")
+def task():
+    return models.noisy_task(0)
+
+
+@pytest.fixture(scope="module")
+def selector():
+    return models.noisy_selector(0)
+
+
+@pytest.fixture(scope="module")
+def reg(selector):
+    return selector.estimator_
+
+
+def n_parameters(est):
+    return sum(p.size for p in est.scaled_coefs_ + est.scaled_intercepts_)
+
+
+def n_nonzero(est):
+    return sum(
+        int(np.count_nonzero(p)) for p in est.scaled_coefs_ + est.scaled_intercepts_
+    )
+
+
+def with_parameters(est, coefs, intercepts):
+    other = copy.deepcopy(est)
+    other._set_scaled_parameters(coefs, intercepts)
+    return other
+
+
+def support_errors(support):
+    """Informative features dropped plus noise features kept."""
+    expected = np.zeros(len(support), dtype=bool)
+    expected[INFORMATIVE] = True
+    return int(np.sum(support != expected))
+
+
+@outcome(at_most=0)
+def noisy_task_selection_errors(seed):
+    return support_errors(models.noisy_selector(seed).get_support())
+
+
+@outcome(at_least=0.99)
+def noisy_task_test_r2(seed):
+    _, _, X_test, y_test = models.noisy_task(seed)
+    return models.noisy_selector(seed).estimator_.score(X_test, y_test)
+
+
+@outcome(at_least=0.99)
+def noisy_task_pruned_test_r2(seed):
+    _, _, X_test, y_test = models.noisy_task(seed)
+    selector = models.noisy_selector(seed)
+    return prune(selector.estimator_, selector.threshold).score(X_test, y_test)
+
+
+@pytest.mark.trained
+def test_pruner_drops_the_noise_features_and_keeps_the_informative(selector, task):
+    noisy_task_selection_errors.check()
+    np.testing.assert_array_equal(selector.get_support(indices=True), INFORMATIVE)
+    # ... from a network that learned the function, and keeps it pruned.
+    noisy_task_test_r2.check()
+    noisy_task_pruned_test_r2.check()
+    # fit trained a clone: the estimator passed in stays unfitted.
+    assert not hasattr(selector.estimator, "coefs_")
+
+
+@outcome(at_least=6)
+def vanilla_network_features_kept(seed):
+    X, y, _, _ = models.noisy_task(seed)
+    settings = {
+        **paper_settings("symbolic"),
+        "lambda_schedule": 0.0,
+        "swap_every": None,
+        "max_iter": 10000,
+    }
+    vanilla = BIMTRegressor(**settings, random_state=seed)
+    return BIMTPruner(vanilla).fit(X, y).get_support().sum()
+
+
+@pytest.mark.trained
+def test_without_connection_cost_every_feature_stays():
+    vanilla_network_features_kept.check()
+
+
+def test_transform_and_inverse_transform(selector, task):
+    X = task[2]
+    reduced = selector.transform(X)
+    np.testing.assert_array_equal(reduced, X[:, INFORMATIVE])
+    restored = selector.inverse_transform(reduced)
+    assert restored.shape == X.shape
+    np.testing.assert_array_equal(restored[:, INFORMATIVE], X[:, INFORMATIVE])
+    noise = [j for j in range(6) if j not in INFORMATIVE]
+    np.testing.assert_array_equal(restored[:, noise], 0.0)
+    np.testing.assert_array_equal(
+        selector.get_feature_names_out(), [f"x{j}" for j in INFORMATIVE]
+    )
+
+
+@outcome(at_least=3)
+def features_kept_at_threshold_zero(seed):
+    X = models.noisy_task(seed)[0]
+    reg = models.noisy_selector(seed).estimator_
+    return BIMTPruner(reg, threshold=0.0, prefit=True).fit(X).get_support().sum()
+
+
+@pytest.mark.trained
+def test_prefit_reads_the_fitted_network_without_training(reg, task):
+    features_kept_at_threshold_zero.check()
+    noisy_task_selection_errors.check()
+    X, y, _, _ = task
+    pruner = BIMTPruner(reg, prefit=True).fit(X)  # y is not needed
+    assert pruner.estimator_ is not reg
+    assert pruner.estimator_.n_iter_ == reg.n_iter_
+    for a, b in zip(pruner.estimator_.coefs_, reg.scaled_coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(pruner.get_support(indices=True), INFORMATIVE)
+    # Another threshold on the same network, no training.
+    with pytest.raises(ValueError, match="X has 5 features"):
+        BIMTPruner(reg, prefit=True).fit(X[:, :5])
+
+
+def test_prefit_needs_a_fitted_estimator(task):
+    X, y, _, _ = task
+    pruner = BIMTPruner(BIMTRegressor(), prefit=True)
+    with pytest.raises(NotFittedError, match="prefit=True, estimator must already"):
+        pruner.fit(X, y)
+    with pytest.raises(NotFittedError):
+        BIMTPruner(BIMTRegressor()).transform(X)
+
+
+@pytest.mark.trained
+def test_pandas_names_and_set_output(reg, task):
+    noisy_task_selection_errors.check()
+    pd = pytest.importorskip("pandas")
+    X, y, X_test, _ = task
+    frame = pd.DataFrame(X, columns=NAMES)
+    test_frame = pd.DataFrame(X_test, columns=NAMES)
+    named = with_parameters(reg, reg.scaled_coefs_, reg.scaled_intercepts_)
+    named.feature_names_in_ = np.array(NAMES, dtype=object)
+    pruner = BIMTPruner(named, prefit=True).fit(frame)
+    kept = [NAMES[j] for j in INFORMATIVE]
+    np.testing.assert_array_equal(pruner.feature_names_in_, NAMES)
+    np.testing.assert_array_equal(pruner.get_feature_names_out(), kept)
+
+    out = pruner.set_output(transform="pandas").transform(test_frame)
+    assert isinstance(out, pd.DataFrame)
+    assert list(out.columns) == kept
+    np.testing.assert_array_equal(out.to_numpy(), X_test[:, INFORMATIVE])
+    with pytest.raises(ValueError, match="feature names should match"):
+        pruner.transform(test_frame.rename(columns={"a": "z"}))
+
+
+def test_pruner_fit_on_a_dataframe_names_the_network_inputs(task):
+    pd = pytest.importorskip("pandas")
+    X, y, _, _ = task
+    frame = pd.DataFrame(X, columns=NAMES)
+    pruner = BIMTPruner(BIMTRegressor(max_iter=20, random_state=0)).fit(frame, y)
+    assert pruner.estimator_.neuron_labels()[0] == NAMES
+    assert set(pruner.get_feature_names_out()) <= set(NAMES)
+
+
+def moons_pruner(seed):
+    X, labels = models.moons(seed)[1:]
+    estimator = BIMTClassifier(max_iter=300, random_state=seed)
+    return BIMTPruner(estimator).fit(X, labels)
+
+
+@outcome(at_least=2)
+def moons_features_kept(seed):
+    return moons_pruner(seed).get_support().sum()
+
+
+@pytest.mark.trained
+def test_pruner_works_with_a_classifier_and_string_labels():
+    moons_features_kept.check()
+    assert list(moons_pruner(0).estimator_.classes_) == ["lower", "upper"]
+
+
+@pytest.mark.trained
+def test_an_input_wired_only_to_a_dead_end_is_dropped(reg, task):
+    # Wire noise feature 0 strongly to hidden neuron h, whose outputs are cut:
+    # the weight is visible, but no path carries x0 to the output.
+    noisy_task_selection_errors.check()
+    X = task[2]
+    h = int(np.flatnonzero(~active_neuron_masks(reg.scaled_coefs_)[1])[0])
+    coefs = [w.copy() for w in reg.scaled_coefs_]
+    coefs[0][0, h] = np.abs(coefs[0]).max()
+    coefs[1][h, :] = 0.0
+    wired = with_parameters(reg, coefs, reg.scaled_intercepts_)
+    assert active_weight_masks(wired.coefs_)[0][0].any()
+    pruner = BIMTPruner(wired, prefit=True).fit(X)
+    np.testing.assert_array_equal(pruner.get_support(indices=True), INFORMATIVE)
+
+
+def test_no_surviving_feature_warns(reg, task):
+    X = task[2]
+    coefs = [np.zeros_like(reg.scaled_coefs_[0])] + reg.scaled_coefs_[1:]
+    cut = with_parameters(reg, coefs, reg.scaled_intercepts_)
+    with pytest.warns(UserWarning, match="No input feature reaches an output"):
+        pruner = BIMTPruner(cut, prefit=True).fit(X)
+    assert not pruner.get_support().any()
+    with pytest.warns(UserWarning, match="No features were selected"):
+        assert pruner.transform(X).shape == (len(X), 0)
+
+
+@pytest.mark.parametrize(
+    "params, error, message",
+    [
+        ({"threshold": 1.0}, ValueError, "'threshold' parameter of BIMTPruner"),
+        ({"threshold": -0.01}, ValueError, "'threshold' parameter of BIMTPruner"),
+        ({"prefit": "yes"}, ValueError, "'prefit' parameter of BIMTPruner"),
+    ],
+)
+def test_pruner_bad_parameters(task, params, error, message):
+    X, y, _, _ = task
+    with pytest.raises(error, match=message):
+        BIMTPruner(BIMTRegressor(max_iter=5), **params).fit(X, y)
+
+
+def test_pruner_refuses_other_estimators_and_missing_y(task):
+    X, y, _, _ = task
+    with pytest.raises(TypeError, match="BIMTRegressor or BIMTClassifier.*Select"):
+        BIMTPruner(LinearRegression()).fit(X, y)
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        BIMTPruner(BIMTRegressor(max_iter=5)).fit(X)
+
+
+def token_selector(seed):
+    # Three token columns over 5 ids; y reads tokens 0 and 2, token 1 is noise.
+    rng = np.random.RandomState(seed)
+    X = rng.randint(0, 5, (300, 3))
+    y = rng.normal(size=5)[X[:, 0]] + np.cos(X[:, 2])
+    settings = {**paper_settings("symbolic"), "max_iter": 3000, "embedding_dim": 2}
+    reg = BIMTRegressor(**settings, random_state=seed)
+    return BIMTPruner(reg).fit(X, y), X, y
+
+
+@outcome(at_most=0)
+def token_selection_errors(seed):
+    support = token_selector(seed)[0].get_support()
+    return int(np.sum(support != [True, False, True]))
+
+
+@pytest.mark.trained
+def test_token_input_prunes_embeddings_and_selects_tokens():
+    token_selection_errors.check()
+    selector, X, y = token_selector(0)
+    np.testing.assert_array_equal(selector.transform(X), X[:, [0, 2]])
+
+    model = selector.estimator_
+    total = n_parameters(model) + model.embedding_.size  # 581 + 5 * 2
+    pruned = prune(model, n_keep=30)
+    assert n_nonzero(pruned) + np.count_nonzero(pruned.embedding_) == 30
+    assert np.count_nonzero(model.embedding_) == model.embedding_.size
+    frontier = pruning_frontier(model, X, y, n_points=5)
+    assert frontier.n_parameters[-1] == total
+    assert frontier.loss[-1] == mean_squared_error(y, model.predict(X))
+    assert frontier.loss[0] == pytest.approx(np.mean(y**2), rel=1e-12)
+    with pytest.raises(ValueError, match="weights, biases and embedding entries"):
+        prune(model, n_keep=total + 1)
