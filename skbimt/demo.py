@@ -11,7 +11,7 @@ from sklearn.metrics import mean_squared_error
 from sklearn.model_selection import train_test_split
 
 from ._estimators import BIMTRegressor
-from .datasets import make_symbolic
+from .datasets import make_symbolic, paper_settings
 from .inspection import plot_network
 
 
@@ -43,7 +43,8 @@ def main(argv=None):
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.2, random_state=args.seed
     )
-    model = BIMTRegressor(max_iter=args.max_iter, random_state=args.seed)
+    settings = paper_settings("symbolic") | {"max_iter": args.max_iter}
+    model = BIMTRegressor(**settings, random_state=args.seed)
     start = time.perf_counter()
     model.fit(X_train, y_train)
     seconds = time.perf_counter() - start

@@ -65,3 +65,13 @@ def noisy_selector(seed):
     X, y, _, _ = noisy_task(seed)
     settings = {**paper_settings("symbolic"), "max_iter": 10000}
     return BIMTPruner(BIMTRegressor(**settings, random_state=seed)).fit(X, y)
+
+
+@cache
+def paper_two_moons(seed):
+    """Section 3.2 with the paper's settings: (classifier, X, y)."""
+    from skbimt.datasets import make_two_moons
+
+    X, y = make_two_moons(200, random_state=seed)
+    clf = BIMTClassifier(**paper_settings("two_moons"), random_state=seed)
+    return clf.fit(X, y), X, y

@@ -6,9 +6,10 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from skbimt import BIMTClassifier, BIMTRegressor, datasets
+from skbimt import BIMTRegressor, datasets
 from skbimt.inspection import active_neuron_masks, active_weight_masks
 
+from . import models
 from .outcomes import outcome
 
 
@@ -140,23 +141,22 @@ def test_symbolic_a_splits_into_two_independent_modules():
     symbolic_a_test_mse.check()
 
 
-@cache
-def paper_two_moons(seed):
-    X, y = datasets.make_two_moons(200, random_state=seed)
-    clf = BIMTClassifier(**datasets.paper_settings("two_moons"), random_state=seed)
-    return clf.fit(X, y)
-
-
-@outcome(at_most=8)
+@outcome(at_most=10)
 def two_moons_active_hidden_neurons(seed):
-    """Paper section 3.2: at most a handful of useful hidden neurons remain."""
-    return sum(int((m >= 0).sum()) for m in paper_two_moons(seed).modules_[1:-1])
+    """Paper section 3.2: a handful of the 40 hidden neurons stay useful.
+
+    The paper shows six; 20 runs (seeds 0-9, two kernel families) keep 4 to
+    8, so the bound is a quarter of the hidden neurons.
+    """
+    return sum(
+        int((m >= 0).sum()) for m in models.paper_two_moons(seed)[0].modules_[1:-1]
+    )
 
 
 @outcome(at_least=0.99)
 def two_moons_test_accuracy(seed):
     X_test, y_test = datasets.make_two_moons(1000, random_state=1000 + seed)
-    return paper_two_moons(seed).score(X_test, y_test)
+    return models.paper_two_moons(seed)[0].score(X_test, y_test)
 
 
 @pytest.mark.slow

@@ -1,5 +1,7 @@
 """Knock-outs: modified copies, exact zeros, the paper's module ablation."""
 
+import copy
+
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
@@ -107,18 +109,38 @@ def inactive_neurons(estimator):
     ]
 
 
-def input_dependent_change(before, after):
-    """How much a knock-out changes the predictions beyond a constant shift.
+def hidden_activations(estimator, X, layer):
+    """Activations of one neuron layer (layer 0: the inputs), training units."""
+    h = X
+    for weight, bias in zip(
+        estimator.scaled_coefs_[:layer], estimator.scaled_intercepts_[:layer]
+    ):
+        z = h @ weight + bias
+        h = z / (1 + np.exp(-z))
+    return h
+
+
+def mean_ablated(estimator, X, neurons):
+    """Copy with each neuron replaced by its mean activation over ``X``.
 
     An inactive neuron lies on no path of visible weights (above 1 % of their
     matrix's largest |w|) from an input to an output. Either it reaches no
     output, and then only through near-invisible weights, or no input reaches
-    it, and then it sends a near-constant value: its bias. Knocking out the
-    second kind moves the predictions by that constant, which the output
-    biases would absorb; the input-dependent part of the change is what must
-    stay small. Measured per output, as the spread of the change over samples.
+    it, and then it sends a near-constant value: silu(its bias). Knocking the
+    second kind out to zero (``knockout``) removes that constant, which later
+    SiLU layers turn into an input-dependent change, so "inactive" does not
+    mean "zero it and nothing changes". It means "replace it by its mean and
+    nothing changes", which is what this checks.
     """
-    return (after - before).std(axis=0).max()
+    coefs = [w.copy() for w in estimator.scaled_coefs_]
+    intercepts = [b.copy() for b in estimator.scaled_intercepts_]
+    for layer, j in neurons:
+        mean = hidden_activations(estimator, X, layer)[:, j].mean()
+        intercepts[layer] += mean * coefs[layer][j]
+        coefs[layer][j] = 0.0
+    ablated = copy.deepcopy(estimator)
+    ablated._set_scaled_parameters(coefs, intercepts)
+    return ablated
 
 
 @outcome(at_least=10)
@@ -126,36 +148,46 @@ def symbolic_a_inactive_count(seed):
     return len(inactive_neurons(models.symbolic_a(seed)[0]))
 
 
-@outcome(at_most=1e-2)
-def inactive_neuron_knockout_change(seed):
-    """Largest input-dependent change of one inactive knock-out, per y std."""
+@outcome(at_most=1e-3)
+def inactive_neuron_mean_ablation_change(seed):
+    """Largest prediction change from mean-ablating one inactive neuron."""
     reg, X, y = models.symbolic_a(seed)
     before = reg.predict(X)
-    return (
-        max(
-            input_dependent_change(before, knockout(reg, neurons=[n]).predict(X))
-            for n in inactive_neurons(reg)
-        )
-        / y.std(axis=0).min()
+    change = max(
+        np.abs(mean_ablated(reg, X, [n]).predict(X) - before).max()
+        for n in inactive_neurons(reg)
     )
+    return change / y.std(axis=0).min()
 
 
-@outcome(at_most=1e-2)
-def all_inactive_knockout_change(seed):
+@outcome(at_most=1e-3)
+def all_inactive_mean_ablation_change(seed):
     reg, X, y = models.symbolic_a(seed)
-    after = knockout(reg, module=-1).predict(X)
-    return input_dependent_change(reg.predict(X), after) / y.std(axis=0).min()
+    after = mean_ablated(reg, X, inactive_neurons(reg)).predict(X)
+    return np.abs(after - reg.predict(X)).max() / y.std(axis=0).min()
 
 
 @pytest.mark.trained
-def test_knocking_out_inactive_neurons_barely_changes_predictions():
+def test_inactive_neurons_carry_nothing_beyond_a_constant():
     # Knocking out an active module changes the predictions by more than 10 %
-    # of the targets' spread (test_copy_changes_but_original_does_not); an
-    # inactive neuron, or all of them at once, by less than 1 %, up to a
-    # constant shift.
+    # of the targets' spread (test_copy_changes_but_original_does_not);
+    # replacing an inactive neuron, or all of them at once, by its mean
+    # activation by less than 0.1 %.
     symbolic_a_inactive_count.check()
-    inactive_neuron_knockout_change.check()
-    all_inactive_knockout_change.check()
+    inactive_neuron_mean_ablation_change.check()
+    all_inactive_mean_ablation_change.check()
+
+
+def test_mean_ablation_of_an_active_module_does_change_predictions(symbolic_a):
+    # The control of the test above: the check can fail.
+    reg, X, y = symbolic_a
+    module = [
+        (layer, int(j))
+        for layer, labels in enumerate(reg.modules_[:-1])
+        for j in np.flatnonzero(labels == 0)
+    ]
+    change = np.abs(mean_ablated(reg, X, module).predict(X) - reg.predict(X)).max()
+    assert change > 0.1 * y.std(axis=0).min()
 
 
 def module_knockout_r2(reg, X, y):
@@ -222,8 +254,13 @@ def test_module_scores_match_the_knocked_out_copies(symbolic_a):
 
 @outcome(at_least=0.05)
 def moons_essential_weight_drop(seed):
-    """Appendix C: in the sparse network, some single weight is essential."""
-    clf, X, y = models.moons(seed)
+    """Appendix C: in the sparse network, some single weight is essential.
+
+    The paper's full two-moon network: the 2000-step 10-10 network of
+    ``models.moons`` is not always that sparse (a drop of only 0.02 on some
+    seeds).
+    """
+    clf, X, y = models.paper_two_moons(seed)
     return clf.score(X, y) - min(knockout_scores(clf, X, y, by="weight").values())
 
 
