@@ -7,17 +7,21 @@ to any torch module, and :mod:`skbimt.datasets` holds the paper's tasks.
 
 import importlib
 
+from ._cv import BIMTClassifierCV, BIMTRegressorCV
 from ._estimators import BIMTClassifier, BIMTRegressor
 from ._persistence import load, save
-from ._selection import BIMTPruner
+from ._selection import BIMTPruner, BIMTSelector
 from .exceptions import DivergenceWarning
 
 __version__ = "0.2.0"
 
 __all__ = [
     "BIMTClassifier",
+    "BIMTClassifierCV",
     "BIMTPruner",
     "BIMTRegressor",
+    "BIMTRegressorCV",
+    "BIMTSelector",
     "DivergenceWarning",
     "load",
     "save",

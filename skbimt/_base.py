@@ -26,7 +26,11 @@ from sklearn.utils.validation import (
 )
 from threadpoolctl import threadpool_limits
 
-from ._connectivity import DEFAULT_THRESHOLD, modules_and_modularity
+from ._connectivity import (
+    DEFAULT_THRESHOLD,
+    modules_and_modularity,
+    widest_path_strengths,
+)
 from ._engine.geometry import DISTANCE_NORMS, Geometry
 from ._engine.network import ACTIVATIONS, MLP, FlatLayout, forward, init_parameters
 from ._engine.schedule import final_stretch_start, lambda_values
@@ -354,7 +358,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "__init__" not in vars(cls):
-            cls.__init__ = _renamed_init(BaseBIMT.__init__, cls)
+            cls.__init__ = _renamed_init(cls.__init__, cls)
 
     # -- hooks for the subclasses -------------------------------------------
 
@@ -400,7 +404,11 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self : object
             The fitted estimator.
         """
-        lambdas = lambda_values(self.lambda_schedule, self.max_iter)
+        return self._fit(X, y, sample_weight, self.lambda_schedule)
+
+    def _fit(self, X, y, sample_weight, lambda_schedule, extra_attributes=None):
+        """Train with ``lambda_schedule``; install the result with extras."""
+        lambdas = lambda_values(lambda_schedule, self.max_iter)
         hidden = self._validated_hidden_sizes()
         device = resolve_device(self.device)
         rng = check_random_state(self.random_state)
@@ -416,7 +424,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         with torch_threads(self.n_threads):
             log = self._train(network, data, lambdas, device, rng)
         self._check_training_outcome(log, lambdas)
-        self._install(self._export(network, data, log))
+        self._install(self._export(network, data, log) | (extra_attributes or {}))
         self._warn_about_training(log, lambdas)
         return self
 
@@ -814,6 +822,26 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         :func:`skbimt.inspection.modules_and_modularity`.
         """
         return self._interpret()["modularity"]
+
+    @property
+    def feature_importances_(self):
+        """Strength of each input feature's widest path to an output, in [0, 1].
+
+        A path from an input to an output is as strong as its weakest weight,
+        each weight taken relative to the largest ``|w|`` of its matrix
+        (``scaled_coefs_``, so units do not matter). A feature's importance is
+        the strength of its strongest path: 1 when that path runs through the
+        largest weight of every layer, 0 for a feature the connection cost
+        has cut off. A feature is
+        an active input (drawn connected, in ``modules_``) exactly when its
+        importance exceeds 0.01. With token input, the largest over the
+        token's embedding dimensions. Read by
+        :class:`~sklearn.feature_selection.SelectFromModel` and
+        :class:`~skbimt.BIMTSelector`.
+        """
+        check_is_fitted(self)
+        strengths = widest_path_strengths(self.scaled_coefs_)
+        return strengths.reshape(self.n_features_in_, -1).max(axis=1)
 
     def neuron_labels(self):
         """Label of every neuron, per neuron layer.

@@ -47,12 +47,40 @@ def active_weight_masks(coefs, threshold=DEFAULT_THRESHOLD):
     -------
     masks : list of ndarray of bool
     """
-    masks = []
-    for weight in coefs:
-        magnitude = np.abs(weight)
-        largest = magnitude.max() if magnitude.size else 0.0
-        masks.append(magnitude > threshold * largest if largest > 0 else magnitude > 0)
-    return masks
+    return [relative_magnitudes(weight) > threshold for weight in coefs]
+
+
+def relative_magnitudes(weight):
+    """``|w|`` divided by the largest ``|w|`` of the matrix (zeros stay zero)."""
+    magnitude = np.abs(weight)
+    largest = magnitude.max() if magnitude.size else 0.0
+    return magnitude / largest if largest > 0 else magnitude
+
+
+def widest_path_strengths(coefs):
+    """Strength of each input neuron's widest path to an output of an MLP.
+
+    A path is as strong as its weakest weight, each weight measured relative
+    to the largest ``|w|`` of its matrix; an input's strength is that of its
+    strongest path to any output. So an input neuron is active at a threshold
+    (see :func:`active_neuron_masks`) exactly when its strength exceeds it.
+
+    Parameters
+    ----------
+    coefs : list of ndarray
+        ``coefs[i]`` of shape ``(n_i, n_{i+1})``.
+
+    Returns
+    -------
+    strengths : ndarray of shape (n_0,)
+        In ``[0, 1]``.
+    """
+    strength = np.ones(coefs[-1].shape[1])
+    for weight in reversed(coefs):
+        # Widest path, one layer back: best over successors of the weaker of
+        # the edge and the successor's own widest path.
+        strength = np.minimum(relative_magnitudes(weight), strength).max(axis=1)
+    return strength
 
 
 def active_neuron_masks(
@@ -207,18 +235,18 @@ def connectivity_graph(
     return graph
 
 
-def find_communities(graph, method="greedy", random_state=None):
+def find_communities(graph, method="louvain", random_state=0):
     """Communities of a weighted connectivity graph.
 
     Parameters
     ----------
     graph : networkx.Graph
         Edge attribute ``weight`` holds ``|w|``.
-    method : {"greedy", "louvain"}, default="greedy"
+    method : {"louvain", "greedy"}, default="louvain"
         ``"greedy"``: Clauset-Newman-Moore greedy modularity maximisation
         (deterministic); ``"louvain"``: Louvain, seeded by ``random_state``.
-    random_state : int or None, default=None
-        Seed for Louvain.
+    random_state : int or None, default=0
+        Seed for Louvain; fixed by default, so modules are reproducible.
 
     Returns
     -------
@@ -245,15 +273,15 @@ def modularity(graph, communities):
     return float(nx.community.modularity(graph, communities, weight="weight"))
 
 
-def graph_modules(graph, method="greedy", random_state=None):
+def graph_modules(graph, method="louvain", random_state=0):
     """Module label of every node of a connectivity graph, and ``Q``.
 
     Parameters
     ----------
     graph : networkx.Graph
         From :func:`connectivity_graph`.
-    method : {"greedy", "louvain"}, default="greedy"
-    random_state : int or None, default=None
+    method : {"louvain", "greedy"}, default="louvain"
+    random_state : int or None, default=0
 
     Returns
     -------
@@ -276,7 +304,7 @@ def graph_modules(graph, method="greedy", random_state=None):
 
 
 def modules_and_modularity(
-    coefs, threshold=DEFAULT_THRESHOLD, method="greedy", random_state=None
+    coefs, threshold=DEFAULT_THRESHOLD, method="louvain", random_state=0
 ):
     """Module label of every neuron and the Newman modularity of an MLP.
 
@@ -286,10 +314,10 @@ def modules_and_modularity(
         ``coefs[i]`` of shape ``(n_i, n_{i+1})``.
     threshold : float, default=1e-2
         Relative threshold for active weights; inactive neurons get label -1.
-    method : {"greedy", "louvain"}, default="greedy"
+    method : {"louvain", "greedy"}, default="louvain"
         Community detection method, see :func:`find_communities`.
-    random_state : int or None, default=None
-        Seed for Louvain.
+    random_state : int or None, default=0
+        Seed for Louvain; fixed by default, so modules are reproducible.
 
     Returns
     -------

@@ -179,8 +179,10 @@ _SHARED_ATTRIBUTES = """
 
     modules_ : list of ndarray of int
         Module of every neuron, per layer. Modules are the communities of the
-        weighted connectivity graph (Clauset-Newman-Moore greedy modularity
-        maximisation in networkx). A neuron is *inactive*, label -1, unless it
+        weighted connectivity graph (networkx's Louvain, seeded, so the
+        labels are reproducible; see
+        :func:`skbimt.inspection.modules_and_modularity` for the greedy
+        Clauset-Newman-Moore alternative). A neuron is *inactive*, label -1, unless it
         lies on a path from an input to an output whose every weight has
         ``|w| > 0.01 * max |w|`` of its weight matrix (thinner lines are
         invisible in a connectivity plot). Computed on first access.

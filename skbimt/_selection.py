@@ -1,49 +1,51 @@
 """Feature selection from the wiring of a trained BIMT network."""
 
-import copy
-import warnings
-from numbers import Real
+from numbers import Integral, Real
 
-import numpy as np
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
 from sklearn.exceptions import NotFittedError
-from sklearn.feature_selection import SelectorMixin
+from sklearn.feature_selection import SelectFromModel
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import BaseBIMT
-from ._connectivity import DEFAULT_THRESHOLD, active_neuron_masks
+from ._connectivity import DEFAULT_THRESHOLD
+from ._validation import warn
 
 
-class BIMTPruner(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
-    """Select the input features that a BIMT network still wires to an output.
+class BIMTSelector(SelectFromModel):
+    """Select the input features a BIMT network keeps wired to its outputs.
 
-    BIMT's connection cost drives the weights of inputs that do not help the
-    prediction towards zero. This meta-transformer trains a BIMT estimator
-    (or takes a trained one) and keeps the input features that lie on a path
-    to some output through *active* weights, those with ``|w|`` above
-    ``threshold`` times the largest ``|w|`` of their weight matrix: the inputs
-    that the connectivity plot shows connected. With token input
-    (``embedding_dim`` set) each feature is a token, kept when any of its
-    embedding dimensions is. It is the BIMT analogue of
-    :class:`~sklearn.feature_selection.SelectFromModel`.
+    BIMT's connection cost cuts the connections of inputs that do not help
+    the prediction. This meta-transformer trains a BIMT estimator (or takes a
+    trained one) and keeps the features whose
+    :attr:`~skbimt.BIMTRegressor.feature_importances_` (the strength of the
+    feature's widest path to an output, relative to each layer's largest
+    ``|w|``) reach ``threshold``. With the default threshold, 0.01, the kept
+    features are exactly the inputs a connectivity plot shows connected.
+
+    It is :class:`~sklearn.feature_selection.SelectFromModel` for BIMT
+    networks, with its contract: ``threshold`` may be changed after fit
+    (``threshold_`` follows), ``max_features`` caps the count, ``prefit``
+    reads a trained network.
 
     Parameters
     ----------
-    estimator : BIMTRegressor or BIMTClassifier
+    estimator : BIMTRegressor, BIMTClassifier or their CV variants
         The network to train (a clone is fitted) or, with ``prefit=True``, a
-        fitted network to read.
+        fitted network to read. The CV variants choose the regularization
+        strength themselves, which is what decides how many inputs survive.
 
-    threshold : float, default=0.01
-        A weight is active when ``|w| > threshold * max |w|`` of its weight
-        matrix, the definition ``modules_`` and
-        :func:`~skbimt.inspection.active_neuron_masks` use. In ``[0, 1)``.
+    threshold : str or float, default=0.01
+        Keep features with importance ``>= threshold``: a float in ``[0, 1]``,
+        or a string as in SelectFromModel (``"mean"``, ``"median"``,
+        ``"1.5*mean"``).
 
     prefit : bool, default=False
-        If True, ``estimator`` must be fitted already and ``fit`` does not
-        train it again: it stores a copy and computes the support, so you can
-        try several thresholds on one trained network. If False, ``fit``
-        trains a clone of ``estimator``.
+        Whether ``estimator`` is fitted already; ``fit`` then only copies it.
+
+    max_features : int, callable or None, default=None
+        At most this many features, the most important first; a callable
+        gets ``X`` and returns the count.
 
     Attributes
     ----------
@@ -51,8 +53,11 @@ class BIMTPruner(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
         The trained network: a fitted clone of ``estimator``, or a deep copy
         of it when ``prefit=True``.
 
-    support_ : ndarray of bool of shape (``n_features_in_``,)
-        The selected features, also given by ``get_support()``.
+    threshold_ : float
+        The threshold in effect.
+
+    max_features_ : int
+        The cap in effect.
 
     n_features_in_ : int
         Number of features seen during fit.
@@ -62,69 +67,76 @@ class BIMTPruner(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
 
     See Also
     --------
-    skbimt.inspection.prune : The network with its inactive weights removed, for example
-        ``prune(selector.estimator_, selector.threshold)``.
-    skbimt.inspection.active_neuron_masks : Active neurons of every layer.
-    sklearn.feature_selection.SelectFromModel : Selection from importance
-        weights of any estimator.
-
-    Notes
-    -----
-    The support is fixed when ``fit`` runs. To change the threshold of a
-    fitted selector without training again, fit a new one on its network:
-    ``BIMTPruner(selector.estimator_, threshold=0.05, prefit=True).fit(X)``.
+    skbimt.BIMTRegressorCV : Chooses the regularization strength, and so
+        the number of inputs kept, by cross-validation.
+    skbimt.inspection.prune : The network without its invisible weights.
+    sklearn.feature_selection.SelectFromModel : The same for any estimator
+        with importances.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from skbimt import BIMTPruner, BIMTRegressor
+    >>> from skbimt import BIMTRegressor, BIMTSelector
     >>> rng = np.random.RandomState(0)
     >>> X = rng.uniform(-1, 1, size=(200, 5))
     >>> y = X[:, 0] + X[:, 3] ** 2  # features 1, 2 and 4 are noise
-    >>> selector = BIMTPruner(BIMTRegressor(max_iter=2000, random_state=0))
-    >>> selector = selector.fit(X, y)
+    >>> selector = BIMTSelector(BIMTRegressor(random_state=0)).fit(X, y)
     >>> selector.get_support()  # doctest: +SKIP
     array([ True, False, False,  True, False])
-    >>> selector.transform(X).shape == (200, selector.get_support().sum())
+    >>> selector.threshold = 0.5  # stricter, without training again
+    >>> selector.transform(X).shape[1] <= 2
     True
     """
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit"])],
-        "threshold": [Interval(Real, 0, 1, closed="left")],
+        "threshold": [Interval(Real, 0, 1, closed="both"), str],
         "prefit": ["boolean"],
+        "max_features": [Interval(Integral, 0, None, closed="left"), callable, None],
     }
 
-    def __init__(self, estimator, *, threshold=DEFAULT_THRESHOLD, prefit=False):
+    # SelectFromModel reads these; for BIMT they are fixed.
+    importance_getter = "feature_importances_"
+    norm_order = 1
+
+    def __init__(
+        self, estimator, *, threshold=DEFAULT_THRESHOLD, prefit=False, max_features=None
+    ):
         self.estimator = estimator
         self.threshold = threshold
         self.prefit = prefit
+        self.max_features = max_features
 
-    @_fit_context(
-        # The sub-estimator validates its own parameters when it is fitted.
-        prefer_skip_nested_validation=False
-    )
-    def fit(self, X, y=None):
-        """Train the network (unless prefit) and find the features it uses.
+    def fit(self, X, y=None, **fit_params):
+        """Train the network (unless prefit) and rank the features it uses.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             Training data.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets. Required unless ``prefit=True``, where it is unused.
+            Targets. Required unless ``prefit=True``.
+        **fit_params : dict
+            Passed to the estimator's ``fit`` (``sample_weight``).
 
         Returns
         -------
         self : object
             The fitted selector.
         """
+        self._validate_params()
         if not isinstance(self.estimator, BaseBIMT):
             raise TypeError(
-                "BIMTPruner reads the connectivity of a BIMT network: estimator "
-                "must be a BIMTRegressor or BIMTClassifier, got "
+                "BIMTSelector reads the wiring of a BIMT network: estimator must "
+                "be a BIMTRegressor, BIMTClassifier or a CV variant, got "
                 f"{type(self.estimator).__name__}. Use "
                 "sklearn.feature_selection.SelectFromModel for other estimators."
+            )
+        if not self.prefit and y is None:
+            raise ValueError(
+                "BIMTSelector requires y to be passed, but the target y is None: "
+                "it trains its network on (X, y). Pass y, or a fitted estimator "
+                "with prefit=True."
             )
         if self.prefit:
             try:
@@ -133,43 +145,39 @@ class BIMTPruner(MetaEstimatorMixin, SelectorMixin, BaseEstimator):
                 raise NotFittedError(
                     "With prefit=True, estimator must already be fitted, but this "
                     f"{type(self.estimator).__name__} is not; fit it first, or set "
-                    "prefit=False to let BIMTPruner train it."
+                    "prefit=False to let BIMTSelector train it."
                 ) from exc
-            self.estimator_ = copy.deepcopy(self.estimator)
-            # X is only checked against the network: same number of features
-            # and, when both have them, the same feature names.
+        super().fit(X, y, **fit_params)
+        if self.prefit:
+            # X must match the network: its number of features and names.
             validate_data(self.estimator_, X, reset=False)
-            self.n_features_in_ = self.estimator_.n_features_in_
-            if hasattr(self.estimator_, "feature_names_in_"):
-                self.feature_names_in_ = self.estimator_.feature_names_in_
-        else:
-            validate_data(self, X, y, dtype=(np.float64, np.float32), multi_output=True)
-            # The original X goes to the network, so that it records the
-            # feature names for its own labels too.
-            self.estimator_ = clone(self.estimator).fit(X, y)
-        inputs = active_neuron_masks(self.estimator_.scaled_coefs_, self.threshold)[0]
-        # With token input, the input neurons are the embedding dimensions of
-        # each token in turn.
-        self.support_ = inputs.reshape(self.n_features_in_, -1).any(axis=1)
-        if not self.support_.any():
-            warnings.warn(
-                "No input feature reaches an output through weights above "
-                f"threshold={self.threshold} times the largest |w| of their "
-                "weight matrix, so every feature is dropped. Lower threshold, "
-                "weaken the estimator's lambda_schedule or train it longer.",
-                UserWarning,
-                stacklevel=2,
-            )
+        self._warn_if_uninformative()
         return self
 
-    def _get_support_mask(self):
-        check_is_fitted(self)
-        return self.support_
+    def _warn_if_uninformative(self):
+        kept = self.get_support()
+        if kept.size > 1 and kept.all():
+            warn(
+                f"BIMTSelector kept all {kept.size} features: every input still "
+                f"reaches an output at threshold={self.threshold!r}. Strengthen "
+                "the estimator's lambda_schedule, let BIMTRegressorCV / "
+                "BIMTClassifierCV choose it, or raise threshold (it can be "
+                "changed without refitting).",
+            )
+        elif not kept.any():
+            warn(
+                "BIMTSelector dropped every feature: no input reaches an output "
+                f"at threshold={self.threshold!r}. Lower threshold, weaken the "
+                "estimator's lambda_schedule or train it longer.",
+            )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        # The network is trained on (X, y); only a prefit one does without y.
-        tags.target_tags.required = True
+        tags.target_tags.required = not self.prefit
         # Selecting columns keeps their dtype, and BIMT trains on both.
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
+
+
+#: The selector's name before skbimt 0.2.
+BIMTPruner = BIMTSelector

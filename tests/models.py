@@ -60,11 +60,11 @@ def noisy_task(seed, n_samples=300):
 @cache
 def noisy_selector(seed):
     """A selector that trains BIMT with the paper's schedule (half its steps)."""
-    from skbimt import BIMTPruner
+    from skbimt import BIMTSelector
 
     X, y, _, _ = noisy_task(seed)
     settings = {**paper_settings("symbolic"), "max_iter": 10000}
-    return BIMTPruner(BIMTRegressor(**settings, random_state=seed)).fit(X, y)
+    return BIMTSelector(BIMTRegressor(**settings, random_state=seed)).fit(X, y)
 
 
 @cache

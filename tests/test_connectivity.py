@@ -1,5 +1,7 @@
 """Connectivity graphs, active neurons, modules and modularity from weights."""
 
+import itertools
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -11,6 +13,7 @@ from skbimt._connectivity import (
     find_communities,
     graph_modules,
     modules_and_modularity,
+    widest_path_strengths,
 )
 
 
@@ -115,3 +118,31 @@ def test_modules_are_the_communities_of_the_active_neurons():
         for node in community:
             expected = label if graph.nodes[node]["active"] else -1
             assert labels[node] == expected
+
+
+def widest_path_by_enumeration(coefs):
+    """Oracle: every input-to-output path, its weakest relative weight."""
+    relative = [np.abs(w) / np.abs(w).max() for w in coefs]
+    best = np.zeros(coefs[0].shape[0])
+    for path in itertools.product(
+        *[range(w.shape[0]) for w in coefs], range(coefs[-1].shape[1])
+    ):
+        strength = min(r[path[i], path[i + 1]] for i, r in enumerate(relative))
+        best[path[0]] = max(best[path[0]], strength)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_widest_path_strengths_match_enumerating_every_path(seed):
+    rng = np.random.RandomState(seed)
+    coefs = [rng.standard_t(1, size=s) for s in [(3, 4), (4, 5), (5, 2)]]
+    coefs[0][1] = 0.0  # an input cut off
+    expected = widest_path_by_enumeration(coefs)
+    np.testing.assert_allclose(widest_path_strengths(coefs), expected)
+    assert expected[1] == 0.0 and expected.max() > 0
+    # An input is active at a threshold exactly when its strength exceeds it.
+    for threshold in [0.0, 0.01, 0.1, 0.5]:
+        np.testing.assert_array_equal(
+            active_neuron_masks(coefs, threshold)[0],
+            widest_path_strengths(coefs) > threshold,
+        )

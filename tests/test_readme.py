@@ -29,7 +29,9 @@ def test_every_python_snippet_runs_in_order(tmp_path, monkeypatch):
     assert len(namespace["active"]) == 4
     assert namespace["scores"].shape == (5,)
     assert namespace["small"].predict(X).shape == (len(X), 2)
-    assert set(namespace["by_module"]) == set(np.unique(np.concatenate(reg.modules_))) - {-1}
+    assert set(namespace["by_module"]) == set(
+        np.unique(np.concatenate(reg.modules_))
+    ) - {-1}
     assert namespace["selected"].predict(X).shape == (len(X), 2)
 
 

@@ -1,6 +1,7 @@
-"""Feature selection from the wiring of a trained network (BIMTPruner)."""
+"""Feature selection from the wiring of a trained network (BIMTSelector)."""
 
 import copy
+import warnings
 
 import numpy as np
 import pytest
@@ -8,7 +9,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression
 from sklearn.metrics import mean_squared_error
 
-from skbimt import BIMTClassifier, BIMTPruner, BIMTRegressor
+from skbimt import BIMTClassifier, BIMTRegressor, BIMTSelector
+from skbimt._connectivity import DEFAULT_THRESHOLD
 from skbimt.datasets import paper_settings
 from skbimt.inspection import (
     active_neuron_masks,
@@ -101,12 +103,13 @@ def vanilla_network_features_kept(seed):
         "max_iter": 10000,
     }
     vanilla = BIMTRegressor(**settings, random_state=seed)
-    return BIMTPruner(vanilla).fit(X, y).get_support().sum()
+    return BIMTSelector(vanilla).fit(X, y).get_support().sum()
 
 
 @pytest.mark.trained
 def test_without_connection_cost_every_feature_stays():
-    vanilla_network_features_kept.check()
+    with pytest.warns(UserWarning, match="kept all 6 features.*Strengthen"):
+        vanilla_network_features_kept.check()
 
 
 def test_transform_and_inverse_transform(selector, task):
@@ -127,7 +130,11 @@ def test_transform_and_inverse_transform(selector, task):
 def features_kept_at_threshold_zero(seed):
     X = models.noisy_task(seed)[0]
     reg = models.noisy_selector(seed).estimator_
-    return BIMTPruner(reg, threshold=0.0, prefit=True).fit(X).get_support().sum()
+    # Any path at all: the selector keeps importances >= threshold.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "kept all features"
+        selector = BIMTSelector(reg, threshold=1e-12, prefit=True).fit(X)
+    return selector.get_support().sum()
 
 
 @pytest.mark.trained
@@ -135,7 +142,7 @@ def test_prefit_reads_the_fitted_network_without_training(reg, task):
     features_kept_at_threshold_zero.check()
     noisy_task_selection_errors.check()
     X, y, _, _ = task
-    pruner = BIMTPruner(reg, prefit=True).fit(X)  # y is not needed
+    pruner = BIMTSelector(reg, prefit=True).fit(X)  # y is not needed
     assert pruner.estimator_ is not reg
     assert pruner.estimator_.n_iter_ == reg.n_iter_
     for a, b in zip(pruner.estimator_.coefs_, reg.scaled_coefs_, strict=True):
@@ -143,16 +150,16 @@ def test_prefit_reads_the_fitted_network_without_training(reg, task):
     np.testing.assert_array_equal(pruner.get_support(indices=True), INFORMATIVE)
     # Another threshold on the same network, no training.
     with pytest.raises(ValueError, match="X has 5 features"):
-        BIMTPruner(reg, prefit=True).fit(X[:, :5])
+        BIMTSelector(reg, prefit=True).fit(X[:, :5])
 
 
 def test_prefit_needs_a_fitted_estimator(task):
     X, y, _, _ = task
-    pruner = BIMTPruner(BIMTRegressor(), prefit=True)
+    pruner = BIMTSelector(BIMTRegressor(), prefit=True)
     with pytest.raises(NotFittedError, match="prefit=True, estimator must already"):
         pruner.fit(X, y)
     with pytest.raises(NotFittedError):
-        BIMTPruner(BIMTRegressor()).transform(X)
+        BIMTSelector(BIMTRegressor()).transform(X)
 
 
 @pytest.mark.trained
@@ -164,7 +171,7 @@ def test_pandas_names_and_set_output(reg, task):
     test_frame = pd.DataFrame(X_test, columns=NAMES)
     named = with_parameters(reg, reg.scaled_coefs_, reg.scaled_intercepts_)
     named.feature_names_in_ = np.array(NAMES, dtype=object)
-    pruner = BIMTPruner(named, prefit=True).fit(frame)
+    pruner = BIMTSelector(named, prefit=True).fit(frame)
     kept = [NAMES[j] for j in INFORMATIVE]
     np.testing.assert_array_equal(pruner.feature_names_in_, NAMES)
     np.testing.assert_array_equal(pruner.get_feature_names_out(), kept)
@@ -181,7 +188,7 @@ def test_pruner_fit_on_a_dataframe_names_the_network_inputs(task):
     pd = pytest.importorskip("pandas")
     X, y, _, _ = task
     frame = pd.DataFrame(X, columns=NAMES)
-    pruner = BIMTPruner(BIMTRegressor(max_iter=20, random_state=0)).fit(frame, y)
+    pruner = BIMTSelector(BIMTRegressor(max_iter=20, random_state=0)).fit(frame, y)
     assert pruner.estimator_.neuron_labels()[0] == NAMES
     assert set(pruner.get_feature_names_out()) <= set(NAMES)
 
@@ -189,7 +196,7 @@ def test_pruner_fit_on_a_dataframe_names_the_network_inputs(task):
 def moons_pruner(seed):
     X, labels = models.moons(seed)[1:]
     estimator = BIMTClassifier(max_iter=300, random_state=seed)
-    return BIMTPruner(estimator).fit(X, labels)
+    return BIMTSelector(estimator).fit(X, labels)
 
 
 @outcome(at_least=2)
@@ -215,7 +222,7 @@ def test_an_input_wired_only_to_a_dead_end_is_dropped(reg, task):
     coefs[1][h, :] = 0.0
     wired = with_parameters(reg, coefs, reg.scaled_intercepts_)
     assert active_weight_masks(wired.coefs_)[0][0].any()
-    pruner = BIMTPruner(wired, prefit=True).fit(X)
+    pruner = BIMTSelector(wired, prefit=True).fit(X)
     np.testing.assert_array_equal(pruner.get_support(indices=True), INFORMATIVE)
 
 
@@ -223,8 +230,8 @@ def test_no_surviving_feature_warns(reg, task):
     X = task[2]
     coefs = [np.zeros_like(reg.scaled_coefs_[0])] + reg.scaled_coefs_[1:]
     cut = with_parameters(reg, coefs, reg.scaled_intercepts_)
-    with pytest.warns(UserWarning, match="No input feature reaches an output"):
-        pruner = BIMTPruner(cut, prefit=True).fit(X)
+    with pytest.warns(UserWarning, match="dropped every feature"):
+        pruner = BIMTSelector(cut, prefit=True).fit(X)
     assert not pruner.get_support().any()
     with pytest.warns(UserWarning, match="No features were selected"):
         assert pruner.transform(X).shape == (len(X), 0)
@@ -233,23 +240,23 @@ def test_no_surviving_feature_warns(reg, task):
 @pytest.mark.parametrize(
     "params, error, message",
     [
-        ({"threshold": 1.0}, ValueError, "'threshold' parameter of BIMTPruner"),
-        ({"threshold": -0.01}, ValueError, "'threshold' parameter of BIMTPruner"),
-        ({"prefit": "yes"}, ValueError, "'prefit' parameter of BIMTPruner"),
+        ({"threshold": 1.5}, ValueError, "'threshold' parameter of BIMTSelector"),
+        ({"threshold": -0.01}, ValueError, "'threshold' parameter of BIMTSelector"),
+        ({"prefit": "yes"}, ValueError, "'prefit' parameter of BIMTSelector"),
     ],
 )
 def test_pruner_bad_parameters(task, params, error, message):
     X, y, _, _ = task
     with pytest.raises(error, match=message):
-        BIMTPruner(BIMTRegressor(max_iter=5), **params).fit(X, y)
+        BIMTSelector(BIMTRegressor(max_iter=5), **params).fit(X, y)
 
 
 def test_pruner_refuses_other_estimators_and_missing_y(task):
     X, y, _, _ = task
-    with pytest.raises(TypeError, match="BIMTRegressor or BIMTClassifier.*Select"):
-        BIMTPruner(LinearRegression()).fit(X, y)
-    with pytest.raises(ValueError, match="requires y to be passed"):
-        BIMTPruner(BIMTRegressor(max_iter=5)).fit(X)
+    with pytest.raises(TypeError, match="BIMTClassifier.*SelectFromModel"):
+        BIMTSelector(LinearRegression()).fit(X, y)
+    with pytest.raises(ValueError, match="Pass y, or a fitted estimator"):
+        BIMTSelector(BIMTRegressor(max_iter=5)).fit(X)
 
 
 def token_selector(seed):
@@ -259,7 +266,7 @@ def token_selector(seed):
     y = rng.normal(size=5)[X[:, 0]] + np.cos(X[:, 2])
     settings = {**paper_settings("symbolic"), "max_iter": 3000, "embedding_dim": 2}
     reg = BIMTRegressor(**settings, random_state=seed)
-    return BIMTPruner(reg).fit(X, y), X, y
+    return BIMTSelector(reg).fit(X, y), X, y
 
 
 @outcome(at_most=0)
@@ -285,3 +292,38 @@ def test_token_input_prunes_embeddings_and_selects_tokens():
     assert frontier.loss[0] == pytest.approx(np.mean(y**2), rel=1e-12)
     with pytest.raises(ValueError, match="weights, biases and embedding entries"):
         prune(model, n_keep=total + 1)
+
+
+def test_selector_follows_the_select_from_model_contract(reg, task):
+    X = task[2]
+    importances = reg.feature_importances_
+    selector = BIMTSelector(reg, prefit=True).fit(X)
+    assert selector.threshold_ == DEFAULT_THRESHOLD
+    np.testing.assert_array_equal(
+        selector.get_support(), importances >= DEFAULT_THRESHOLD
+    )
+    # The threshold changes after fit, without training again.
+    selector.threshold = "mean"
+    assert selector.threshold_ == pytest.approx(importances.mean())
+    np.testing.assert_array_equal(
+        selector.get_support(), importances >= importances.mean()
+    )
+    # max_features keeps the most important ones.
+    top = BIMTSelector(reg, prefit=True, threshold=0.0, max_features=1).fit(X)
+    assert top.get_support(indices=True).tolist() == [int(np.argmax(importances))]
+
+
+def test_importances_are_the_inputs_the_plot_shows_connected(reg):
+    from skbimt.inspection import active_neuron_masks
+
+    np.testing.assert_array_equal(
+        reg.feature_importances_ > DEFAULT_THRESHOLD,
+        active_neuron_masks(reg.scaled_coefs_)[0],
+    )
+    assert 0 < reg.feature_importances_.max() <= 1
+
+
+def test_pruner_is_the_selector_under_its_old_name():
+    import skbimt
+
+    assert skbimt.BIMTPruner is BIMTSelector

@@ -9,7 +9,7 @@ from .._validation import check_fitted_bimt
 
 
 def to_networkx(
-    estimator, threshold=DEFAULT_THRESHOLD, method="greedy", random_state=None
+    estimator, threshold=DEFAULT_THRESHOLD, method="louvain", random_state=0
 ):
     """Connectivity graph of a fitted BIMT estimator.
 
@@ -19,10 +19,10 @@ def to_networkx(
         Fitted.
     threshold : float, default=1e-2
         Relative threshold deciding which neurons are ``active``.
-    method : {"greedy", "louvain"}, default="greedy"
+    method : {"louvain", "greedy"}, default="louvain"
         Community detection method for the ``module`` node attribute.
-    random_state : int or None, default=None
-        Seed for Louvain.
+    random_state : int or None, default=0
+        Seed for Louvain; fixed by default, so modules are reproducible.
 
     Returns
     -------
@@ -40,7 +40,7 @@ def to_networkx(
         estimator.neuron_labels(),
         threshold,
     )
-    if (threshold, method) == (DEFAULT_THRESHOLD, "greedy"):
+    if (threshold, method, random_state) == (DEFAULT_THRESHOLD, "louvain", 0):
         modules, modularity = estimator.modules_, estimator.modularity_
     else:
         modules, modularity = modules_and_modularity(

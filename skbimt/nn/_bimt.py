@@ -332,15 +332,15 @@ class BIMT:
             merge=groups,
         )
 
-    def modularity(self, method="greedy", random_state=None, merge=()):
+    def modularity(self, method="louvain", random_state=0, merge=()):
         """Newman modularity of :meth:`to_networkx`'s graph, as ``modularity_``.
 
         Parameters
         ----------
-        method : {"greedy", "louvain"}, default="greedy"
+        method : {"louvain", "greedy"}, default="louvain"
             Community detection, see
             :func:`skbimt.inspection.find_communities`.
-        random_state : int or None, default=None
+        random_state : int or None, default=0
             Seed for Louvain.
         merge : sequence of sequence of str, default=()
             Layers merged into one node set, see :meth:`to_networkx`.

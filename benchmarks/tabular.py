@@ -1,0 +1,202 @@
+"""skbimt's defaults on real and synthetic tables, beside what a user would pick.
+
+Five-fold cross-validation, every model in the same run, one thread each:
+
+* ``BIMT``: ``BIMTRegressor()`` / ``BIMTClassifier()``, defaults;
+* ``BIMT-CV``: ``BIMTRegressorCV()`` / ``BIMTClassifierCV()`` (inner 5-fold
+  CV over the lambda path, the sparsest network within one standard error);
+* ``MLP``: ``MLPRegressor()`` / ``MLPClassifier()`` defaults behind a
+  ``StandardScaler`` (for regression the target is standardized too, with
+  ``TransformedTargetRegressor``, as a careful user would);
+* ``linear``: ``RidgeCV()`` / ``LogisticRegression()`` behind a
+  ``StandardScaler``;
+* ``HGB``: ``HistGradientBoosting*`` defaults;
+* ``Lasso-select``: ``SelectFromModel(LassoCV())`` (regression) or
+  ``SelectFromModel(LogisticRegression(penalty="l1", C=0.1))`` for the
+  inputs-kept column of the synthetic sets.
+
+Data: scikit-learn's bundled diabetes, breast cancer, wine, iris and digits;
+Friedman #1 (500 rows, 5 informative and 5 noise columns) and
+``make_classification`` (500 rows, 5 informative and 15 noise columns).
+Columns: mean (std) test score (R^2 or accuracy), mean fit time per fold,
+active hidden neurons of the fold networks, and inputs kept
+(``feature_importances_ >= 0.01``, the ``BIMTSelector`` default), split into
+informative / noise on the synthetic sets.
+
+    python benchmarks/tabular.py                  # ~25 min on 2 cores
+    python benchmarks/tabular.py --no-cv          # without BIMT-CV, ~3 min
+    python benchmarks/tabular.py --data diabetes breast_cancer
+"""
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+from _timing import print_footer, print_header, set_single_thread
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    load_iris,
+    load_wine,
+    make_classification,
+    make_friedman1,
+)
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+)
+from sklearn.feature_selection import SelectFromModel
+from sklearn.linear_model import LassoCV, LogisticRegression, RidgeCV
+from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skbimt import BIMTClassifier, BIMTClassifierCV, BIMTRegressor, BIMTRegressorCV
+from skbimt._connectivity import DEFAULT_THRESHOLD, active_neuron_masks
+
+
+def datasets():
+    """name -> (X, y, task, number of informative leading columns or None)."""
+    friedman = make_friedman1(n_samples=500, n_features=10, noise=1.0, random_state=0)
+    classification = make_classification(
+        n_samples=500,
+        n_features=20,
+        n_informative=5,
+        n_redundant=0,
+        shuffle=False,
+        random_state=0,
+    )
+    return {
+        "diabetes": (*load_diabetes(return_X_y=True), "regression", None),
+        "breast_cancer": (*load_breast_cancer(return_X_y=True), "classification", None),
+        "wine": (*load_wine(return_X_y=True), "classification", None),
+        "iris": (*load_iris(return_X_y=True), "classification", None),
+        "digits": (*load_digits(return_X_y=True), "classification", None),
+        "friedman1": (*friedman, "regression", 5),
+        "classification": (*classification, "classification", 5),
+    }
+
+
+def models(task, with_cv):
+    scaled = StandardScaler
+    if task == "regression":
+        found = {
+            "BIMT": BIMTRegressor(random_state=0),
+            "BIMT-CV": BIMTRegressorCV(random_state=0),
+            "MLP": TransformedTargetRegressor(
+                make_pipeline(scaled(), MLPRegressor(random_state=0)),
+                transformer=scaled(),
+            ),
+            "linear": make_pipeline(scaled(), RidgeCV()),
+            "HGB": HistGradientBoostingRegressor(random_state=0),
+        }
+    else:
+        found = {
+            "BIMT": BIMTClassifier(random_state=0),
+            "BIMT-CV": BIMTClassifierCV(random_state=0),
+            "MLP": make_pipeline(scaled(), MLPClassifier(random_state=0)),
+            "linear": make_pipeline(scaled(), LogisticRegression(max_iter=1000)),
+            "HGB": HistGradientBoostingClassifier(random_state=0),
+        }
+    if not with_cv:
+        del found["BIMT-CV"]
+    return found
+
+
+def lasso_selector(task):
+    if task == "regression":
+        return make_pipeline(StandardScaler(), SelectFromModel(LassoCV(random_state=0)))
+    l1 = LogisticRegression(penalty="l1", C=0.1, solver="liblinear")
+    return make_pipeline(StandardScaler(), SelectFromModel(l1))
+
+
+def network_summary(estimator):
+    """Active hidden neurons and the kept-input mask of a fitted BIMT model."""
+    masks = active_neuron_masks(estimator.scaled_coefs_, DEFAULT_THRESHOLD)
+    hidden = sum(int(mask.sum()) for mask in masks[1:-1])
+    total = sum(mask.size for mask in masks[1:-1])
+    return hidden, total, estimator.feature_importances_ >= DEFAULT_THRESHOLD
+
+
+def kept_text(kept, informative):
+    if informative is None:
+        return f"{kept.sum():.1f}/{kept.size}"
+    signal, noise = kept[:informative], kept[informative:]
+    return f"{signal.sum():.1f}/{signal.size} + {noise.sum():.1f}/{noise.size} noise"
+
+
+def evaluate(name, X, y, task, informative, with_cv):
+    splitter = (KFold if task == "regression" else StratifiedKFold)(
+        5, shuffle=True, random_state=0
+    )
+    rows = []
+    for label, model in models(task, with_cv).items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = cross_validate(model, X, y, cv=splitter, return_estimator=True)
+        scores = result["test_score"]
+        row = {
+            "model": label,
+            "score": f"{scores.mean():.3f} ({scores.std():.3f})",
+            "fit_s": f"{result['fit_time'].mean():.2f}",
+            "hidden": "",
+            "inputs": "",
+        }
+        if label.startswith("BIMT"):
+            summaries = [network_summary(e) for e in result["estimator"]]
+            active = np.mean([s[0] for s in summaries])
+            row["hidden"] = f"{active:.1f}/{summaries[0][1]}"
+            kept = np.mean([s[2] for s in summaries], axis=0)
+            row["inputs"] = kept_text(kept, informative)
+        rows.append(row)
+    if informative is not None:
+        masks, seconds = [], []
+        for train, _ in splitter.split(X, y):
+            start = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                selector = lasso_selector(task).fit(X[train], y[train])
+            seconds.append(time.perf_counter() - start)
+            masks.append(selector[-1].get_support())
+        rows.append(
+            {
+                "model": "Lasso-select",
+                "score": "",
+                "fit_s": f"{np.mean(seconds):.2f}",
+                "hidden": "",
+                "inputs": kept_text(np.mean(masks, axis=0), informative),
+            }
+        )
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", nargs="+", default=None, help="data set names")
+    parser.add_argument("--no-cv", action="store_true", help="skip BIMT-CV")
+    args = parser.parse_args()
+    set_single_thread()
+    print_header("skbimt on tables: 5-fold CV, defaults beside the usual choices")
+    available = datasets()
+    for name in args.data or available:
+        X, y, task, informative = available[name]
+        start = time.perf_counter()
+        rows = evaluate(name, X, y, task, informative, not args.no_cv)
+        print(f"\n### {name} ({X.shape[0]} x {X.shape[1]}, {task})\n")
+        print("| model | score (std) | fit s | active hidden | inputs kept |")
+        print("|---|---|---|---|---|")
+        for row in rows:
+            print(
+                f"| {row['model']} | {row['score']} | {row['fit_s']} | "
+                f"{row['hidden']} | {row['inputs']} |"
+            )
+        print(f"\n({time.perf_counter() - start:.0f} s)")
+    print_footer()
+
+
+if __name__ == "__main__":
+    main()
