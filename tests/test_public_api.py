@@ -42,3 +42,11 @@ def test_unknown_names_raise_attribute_error():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         skbimt.BIMTRegressor  # noqa: B018
+
+
+def test_version_matches_the_package_metadata():
+    from importlib.metadata import version
+
+    import skbimt
+
+    assert skbimt.__version__ == version("skbimt")
