@@ -5,6 +5,7 @@ one seed share a single fit. ``conftest.py`` exposes the seed-0 fits as
 fixtures; outcome measures call the builders with their seed.
 """
 
+import copy
 from functools import cache
 
 import numpy as np
@@ -75,3 +76,21 @@ def paper_two_moons(seed):
     X, y = make_two_moons(200, random_state=seed)
     clf = BIMTClassifier(**paper_settings("two_moons"), random_state=seed)
     return clf.fit(X, y), X, y
+
+
+def with_parameters(estimator, coefs, intercepts):
+    """Copy of ``estimator`` holding the given parameters (training units)."""
+    other = copy.deepcopy(estimator)
+    other._set_scaled_parameters(coefs, intercepts)
+    return other
+
+
+def n_parameters(estimator):
+    """Weights and biases of a fitted network."""
+    return sum(p.size for p in estimator.scaled_coefs_ + estimator.scaled_intercepts_)
+
+
+def n_nonzero(estimator):
+    """Weights and biases of a fitted network that are not exactly zero."""
+    parameters = estimator.scaled_coefs_ + estimator.scaled_intercepts_
+    return sum(int(np.count_nonzero(p)) for p in parameters)

@@ -1,6 +1,5 @@
 """Feature selection from the wiring of a trained network (BIMTSelector)."""
 
-import copy
 import warnings
 
 import numpy as np
@@ -39,22 +38,6 @@ def selector():
 @pytest.fixture(scope="module")
 def reg(selector):
     return selector.estimator_
-
-
-def n_parameters(est):
-    return sum(p.size for p in est.scaled_coefs_ + est.scaled_intercepts_)
-
-
-def n_nonzero(est):
-    return sum(
-        int(np.count_nonzero(p)) for p in est.scaled_coefs_ + est.scaled_intercepts_
-    )
-
-
-def with_parameters(est, coefs, intercepts):
-    other = copy.deepcopy(est)
-    other._set_scaled_parameters(coefs, intercepts)
-    return other
 
 
 def support_errors(support):
@@ -169,7 +152,7 @@ def test_pandas_names_and_set_output(reg, task):
     X, y, X_test, _ = task
     frame = pd.DataFrame(X, columns=NAMES)
     test_frame = pd.DataFrame(X_test, columns=NAMES)
-    named = with_parameters(reg, reg.scaled_coefs_, reg.scaled_intercepts_)
+    named = models.with_parameters(reg, reg.scaled_coefs_, reg.scaled_intercepts_)
     named.feature_names_in_ = np.array(NAMES, dtype=object)
     pruner = BIMTSelector(named, prefit=True).fit(frame)
     kept = [NAMES[j] for j in INFORMATIVE]
@@ -220,7 +203,7 @@ def test_an_input_wired_only_to_a_dead_end_is_dropped(reg, task):
     coefs = [w.copy() for w in reg.scaled_coefs_]
     coefs[0][0, h] = np.abs(coefs[0]).max()
     coefs[1][h, :] = 0.0
-    wired = with_parameters(reg, coefs, reg.scaled_intercepts_)
+    wired = models.with_parameters(reg, coefs, reg.scaled_intercepts_)
     assert active_weight_masks(wired.coefs_)[0][0].any()
     pruner = BIMTSelector(wired, prefit=True).fit(X)
     np.testing.assert_array_equal(pruner.get_support(indices=True), INFORMATIVE)
@@ -229,7 +212,7 @@ def test_an_input_wired_only_to_a_dead_end_is_dropped(reg, task):
 def test_no_surviving_feature_warns(reg, task):
     X = task[2]
     coefs = [np.zeros_like(reg.scaled_coefs_[0])] + reg.scaled_coefs_[1:]
-    cut = with_parameters(reg, coefs, reg.scaled_intercepts_)
+    cut = models.with_parameters(reg, coefs, reg.scaled_intercepts_)
     with pytest.warns(UserWarning, match="dropped every feature"):
         pruner = BIMTSelector(cut, prefit=True).fit(X)
     assert not pruner.get_support().any()
@@ -282,9 +265,9 @@ def test_token_input_prunes_embeddings_and_selects_tokens():
     np.testing.assert_array_equal(selector.transform(X), X[:, [0, 2]])
 
     model = selector.estimator_
-    total = n_parameters(model) + model.embedding_.size  # 581 + 5 * 2
+    total = models.n_parameters(model) + model.embedding_.size  # 581 + 5 * 2
     pruned = prune(model, n_keep=30)
-    assert n_nonzero(pruned) + np.count_nonzero(pruned.embedding_) == 30
+    assert models.n_nonzero(pruned) + np.count_nonzero(pruned.embedding_) == 30
     assert np.count_nonzero(model.embedding_) == model.embedding_.size
     frontier = pruning_frontier(model, X, y, n_points=5)
     assert frontier.n_parameters[-1] == total

@@ -1,6 +1,5 @@
 """Pruning and the pruning frontier, in training units."""
 
-import copy
 import math
 
 import numpy as np
@@ -37,23 +36,6 @@ def clf(moons):
     return moons
 
 
-def n_parameters(est):
-    return sum(p.size for p in est.scaled_coefs_ + est.scaled_intercepts_)
-
-
-def n_nonzero(est):
-    return sum(
-        int(np.count_nonzero(p)) for p in est.scaled_coefs_ + est.scaled_intercepts_
-    )
-
-
-def with_parameters(est, coefs, intercepts):
-    """Copy of ``est`` holding the given parameters (training units)."""
-    other = copy.deepcopy(est)
-    other._set_scaled_parameters(coefs, intercepts)
-    return other
-
-
 # -- prune ---------------------------------------------------------------------
 
 
@@ -74,7 +56,7 @@ def test_prune_returns_a_copy_and_leaves_the_original_alone(reg, task, kwargs):
     np.testing.assert_array_equal(reg.predict(X), prediction)
     for before, now in zip(modules, reg.modules_, strict=True):
         np.testing.assert_array_equal(before, now)
-    assert n_nonzero(pruned) < n_nonzero(reg)
+    assert models.n_nonzero(pruned) < models.n_nonzero(reg)
     # The copy predicts with its own pruned parameters.
     for weight, raw in zip(pruned.scaled_coefs_, pruned.coefs_, strict=True):
         np.testing.assert_array_equal(weight != 0, raw != 0)
@@ -84,7 +66,7 @@ def test_prune_returns_a_copy_and_leaves_the_original_alone(reg, task, kwargs):
 @pytest.mark.parametrize("n_keep", [0, 1, 17, 100])
 def test_n_keep_keeps_exactly_the_largest_parameters(reg, n_keep):
     pruned = prune(reg, n_keep=n_keep)
-    assert n_nonzero(pruned) == n_keep
+    assert models.n_nonzero(pruned) == n_keep
     values = np.concatenate(
         [np.ravel(p) for p in reg.scaled_coefs_ + reg.scaled_intercepts_]
     )
@@ -98,18 +80,18 @@ def test_n_keep_keeps_exactly_the_largest_parameters(reg, n_keep):
 
 
 def test_n_keep_equal_to_all_parameters_changes_nothing(reg, task):
-    pruned = prune(reg, n_keep=n_parameters(reg))
+    pruned = prune(reg, n_keep=models.n_parameters(reg))
     np.testing.assert_array_equal(pruned.predict(task[2]), reg.predict(task[2]))
 
 
 def test_n_keep_breaks_ties_to_keep_exactly_n_keep(reg):
-    ones = with_parameters(
+    ones = models.with_parameters(
         reg,
         [np.ones_like(w) for w in reg.scaled_coefs_],
         [np.ones_like(b) for b in reg.scaled_intercepts_],
     )
     pruned = prune(ones, n_keep=7)
-    assert n_nonzero(pruned) == 7
+    assert models.n_nonzero(pruned) == 7
     # Ties go to the parameters that come first: the first weights of layer 0.
     np.testing.assert_array_equal(pruned.scaled_coefs_[0].ravel()[:7], 1.0)
 
@@ -147,7 +129,7 @@ def test_threshold_boundary_relative_and_absolute(reg):
     coefs[1][0, :3] = [8.0, -2.0, 2.5]
     intercepts[0][:3] = [0.5, -0.75, 2.0]
     intercepts[1][:2] = [2.0, 3.0]
-    net = with_parameters(reg, coefs, intercepts)
+    net = models.with_parameters(reg, coefs, intercepts)
 
     relative = prune(net, 0.25)  # cuts at 0.5 in layer 0 and 2 in layer 1
     np.testing.assert_array_equal(
@@ -163,7 +145,7 @@ def test_threshold_boundary_relative_and_absolute(reg):
     )
     np.testing.assert_array_equal(absolute.scaled_coefs_[1][0, :3], [8.0, -2.0, 2.5])
     np.testing.assert_array_equal(absolute.scaled_intercepts_[0][:3], [0.0, -0.75, 2.0])
-    assert n_nonzero(absolute) == 9 and n_nonzero(relative) == 7
+    assert models.n_nonzero(absolute) == 9 and models.n_nonzero(relative) == 7
 
 
 def test_zero_threshold_changes_nothing(reg):
@@ -193,7 +175,7 @@ def test_prune_bad_arguments_say_what_is_wrong(reg, kwargs, error, message):
 
 
 def test_absolute_threshold_may_exceed_one(reg):
-    assert n_nonzero(prune(reg, 1e9, relative=False)) == 0
+    assert models.n_nonzero(prune(reg, 1e9, relative=False)) == 0
 
 
 def test_prune_needs_a_fitted_bimt_estimator():
@@ -222,7 +204,7 @@ def test_frontier_endpoints_for_a_regressor(reg, task):
     frontier = pruning_frontier(reg, X, y)
     assert isinstance(frontier, PruningFrontier)
     assert frontier.n_parameters[0] == 0
-    assert frontier.n_parameters[-1] == n_parameters(reg)
+    assert frontier.n_parameters[-1] == models.n_parameters(reg)
     # All parameters kept: exactly the estimator's own test loss.
     assert frontier.loss[-1] == mean_squared_error(y, reg.predict(X))
     # None kept: the network outputs 0.
@@ -238,7 +220,7 @@ def test_frontier_counts_increase_and_match_prune(reg, task, spacing):
     assert np.all(np.diff(counts) > 0)
     if spacing == "linear":
         np.testing.assert_array_equal(
-            counts, np.round(np.linspace(0, n_parameters(reg), 12)).astype(int)
+            counts, np.round(np.linspace(0, models.n_parameters(reg), 12)).astype(int)
         )
     for i in (1, len(counts) // 2, len(counts) - 2):
         pruned = prune(reg, n_keep=int(counts[i]))
