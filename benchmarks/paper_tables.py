@@ -5,6 +5,7 @@ row per run) and a Markdown table of mean +- std beside the paper's values.
 
     python benchmarks/paper_tables.py --n-jobs 2             # full settings
     python benchmarks/paper_tables.py --quick --seeds 2      # smoke run
+    python benchmarks/paper_tables.py --first-seed 10 --seeds 10  # fresh seeds
 
 Methods: ``vanilla`` (lambda = 0, no swaps), ``L1`` (A = 0, no swaps, same
 lambda schedule as BIMT) and ``BIMT`` (the task's settings). Settings follow
@@ -294,7 +295,13 @@ def markdown(rows):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--seeds", type=int, default=5, help="number of seeds")
+    parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=0,
+        help="seeds first-seed .. first-seed + seeds - 1 (default 0)",
+    )
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--tasks", nargs="*", default=TASKS, choices=TASKS)
     parser.add_argument(
@@ -332,7 +339,10 @@ def main():
         print(markdown(rows))
         return
 
-    jobs = [(t, m, s) for t in args.tasks for m in METHODS for s in range(args.seeds)]
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    if args.seeds < 1 or args.first_seed < 0:
+        parser.error("--seeds must be at least 1 and --first-seed at least 0")
+    jobs = [(t, m, s) for t in args.tasks for m in METHODS for s in seeds]
     # Slowest first, so the parallel pool ends together.
     jobs.sort(key=lambda job: job[0] != "in_context")
     start = time.perf_counter()
@@ -343,7 +353,9 @@ def main():
     wall = time.perf_counter() - start
     out = pathlib.Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
-    suffix = "_quick" if args.quick else ""
+    suffix = ("_quick" if args.quick else "") + (
+        f"_from_seed{args.first_seed}" if args.first_seed else ""
+    )
     with open(out / f"paper_tables{suffix}.csv", "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()

@@ -45,7 +45,7 @@ fig, axes = plt.subplots(1, len(models), figsize=(3.2 * len(models), 3.4))
 for (name, model), ax in zip(models.items(), axes):
     loss = np.mean((model.predict(X_test) - y_test) ** 2)
     print(f"{name:>10}: test MSE {loss:.2e}, modularity {model.modularity_:.3f}")
-    plot_network(model, ax=ax)
+    plot_network(model, ax=ax, legend=False)
     ax.set_title(f"{name}\nMSE {loss:.1e}", fontsize=9)
 fig.tight_layout()
 

@@ -44,7 +44,7 @@ for module, score in knockout_scores(clf, X_test, y_test, by="module").items():
     size = sum(int((m == module).sum()) for m in clf.modules_[:-1])
     print(f"module {module} ({size} neurons) knocked out: test accuracy {score:.3f}")
 
-fig, ax = plt.subplots(figsize=(9, 4))
+fig, ax = plt.subplots(figsize=(10, 4), layout="constrained")
 plot_network(clf, ax=ax, color_modules=True, labels=False)
 ax.set_title("modular addition mod 59")
 plt.show()

@@ -54,7 +54,7 @@ print(
     f"mean |value * parity| = {match[sign]:.2f} (1 for a perfect sign neuron)"
 )
 
-fig, (ax, ax_emb) = plt.subplots(1, 2, figsize=(12, 4))
+fig, (ax, ax_emb) = plt.subplots(1, 2, figsize=(13, 4), layout="constrained")
 plot_network(clf, ax=ax, color_modules=True, labels=False)
 ax_emb.imshow(normalised[:, active].T, cmap="RdBu", vmin=-1, vmax=1)
 ax_emb.set_xlabel("group element")

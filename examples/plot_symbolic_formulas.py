@@ -46,7 +46,7 @@ for (formula, hidden, title), ax in zip(cases, axes):
         f"{title}: test MSE {test_loss:.2e}, modularity {reg.modularity_:.3f}, "
         f"active neurons per layer {active}"
     )
-    plot_network(reg, ax=ax, color_modules=True)
+    plot_network(reg, ax=ax, color_modules=True, legend=False)
     ax.set_title(f"{title}\nMSE {test_loss:.1e}, Q = {reg.modularity_:.2f}")
 fig.tight_layout()
 plt.show()

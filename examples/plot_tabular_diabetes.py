@@ -55,10 +55,9 @@ print(
 modules = pd.Series(bimt.modules_[0], index=X.columns, name="module")
 print(modules.groupby(modules).groups)
 
-fig, ax = plt.subplots(figsize=(7, 4))
+fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
 plot_network(bimt, ax=ax, color_modules=True)
 ax.set_title("diabetes: the trained network, inputs named by column")
-fig.tight_layout()
 
 # %%
 # Let cross-validation choose lambda: the sparsest network within one

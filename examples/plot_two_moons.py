@@ -50,6 +50,6 @@ fig.tight_layout()
 # %%
 # Appendix C: zero each remaining weight in turn. Every one of them matters.
 scores = knockout_scores(clf, X_test, y_test, by="weight")
-for (layer, row, col), score in sorted(scores.items()):
-    print(f"weight {layer}:{row}->{col} zeroed: test accuracy {score:.3f}")
+for (source, target), score in sorted(scores.items()):
+    print(f"weight {source} -> {target} zeroed: test accuracy {score:.3f}")
 plt.show()

@@ -843,24 +843,36 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         strengths = widest_path_strengths(self.scaled_coefs_)
         return strengths.reshape(self.n_features_in_, -1).max(axis=1)
 
-    def neuron_labels(self):
+    def neuron_labels(self, feature_names=None, target_names=None):
         """Label of every neuron, per neuron layer.
 
-        Inputs are named by ``feature_names_in_`` when fitted on a DataFrame,
-        ``x0, x1, ...`` otherwise (``x0[j]``: dimension ``j`` of the embedding
-        of token ``x0``, with token input); outputs by class or target;
-        hidden neurons are ``h<layer>.<neuron>``.
+        Inputs are named by ``feature_names``, else by ``feature_names_in_``
+        when fitted on a DataFrame, else ``x0, x1, ...`` (``x0[j]``: dimension
+        ``j`` of the embedding of token ``x0``, with token input). Outputs are
+        named by ``target_names``, else by class (a classifier) or by the
+        target's Series name or DataFrame columns (a regressor), else ``y0,
+        y1, ...``. Hidden neurons are ``h<layer>.<neuron>``.
+
+        Parameters
+        ----------
+        feature_names : array-like of str, default=None
+            One name per input feature (``n_features_in_``), for example
+            those of the transformers before the network in a pipeline.
+        target_names : array-like of str, default=None
+            One name per output neuron: per class for a classifier (in the
+            order of ``classes_``), per target column for a regressor.
 
         Returns
         -------
         labels : list of list of str
         """
         check_is_fitted(self)
-        names = getattr(self, "feature_names_in_", None)
-        inputs = (
-            [str(n) for n in names]
-            if names is not None
-            else [f"x{i}" for i in range(self.n_features_in_)]
+        inputs = _names_or_default(
+            feature_names,
+            getattr(self, "feature_names_in_", None),
+            self.n_features_in_,
+            "x",
+            "feature_names",
         )
         if self.embedding_dim is not None:
             inputs = [
@@ -870,7 +882,27 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             [f"h{layer}.{j}" for j in range(w.shape[1])]
             for layer, w in enumerate(self.coefs_[:-1], start=1)
         ]
-        return [inputs, *hidden, self._output_labels()]
+        outputs = self._output_labels()
+        if target_names is not None:
+            outputs = _names_or_default(
+                target_names, None, len(outputs), "y", "target_names"
+            )
+        return [inputs, *hidden, outputs]
+
+
+def _names_or_default(names, fitted_names, count, prefix, parameter):
+    """``names`` checked to hold ``count`` entries, else a default."""
+    if names is None:
+        names = fitted_names
+    elif isinstance(names, str) or len(names) != count:
+        raise ValueError(
+            f"{parameter} must hold {count} names, one per "
+            f"{'input feature' if prefix == 'x' else 'output neuron'}, got "
+            f"{names!r}."
+        )
+    if names is None:
+        return [f"{prefix}{i}" for i in range(count)]
+    return [str(name) for name in names]
 
 
 def _numpy_or_none(tensor):

@@ -2,6 +2,7 @@
 
 from numbers import Integral, Real
 
+import numpy as np
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_selection import SelectFromModel
 from sklearn.utils._param_validation import HasMethods, Interval
@@ -151,12 +152,21 @@ class BIMTSelector(SelectFromModel):
         if self.prefit:
             # X must match the network: its number of features and names.
             validate_data(self.estimator_, X, reset=False)
-        self._warn_if_uninformative()
+        self._warn_if_uninformative(X, y)
         return self
 
-    def _warn_if_uninformative(self):
+    def _warn_if_uninformative(self, X, y):
         kept = self.get_support()
-        if kept.size > 1 and kept.all():
+        if kept.size > 1 and _predicts_a_constant(self.estimator_, X, y):
+            warn(
+                f"BIMTSelector's network predicts (almost) the same for every "
+                f"sample: lambda was so strong that training shrank every weight "
+                f"to about zero, so its feature_importances_ mean nothing (it "
+                f"kept {int(kept.sum())} of {kept.size} features). Weaken the "
+                "estimator's lambda_schedule, or let BIMTRegressorCV / "
+                "BIMTClassifierCV choose it.",
+            )
+        elif kept.size > 1 and kept.all():
             warn(
                 f"BIMTSelector kept all {kept.size} features: every input still "
                 f"reaches an output at threshold={self.threshold!r}. Strengthen "
@@ -177,6 +187,23 @@ class BIMTSelector(SelectFromModel):
         # Selecting columns keeps their dtype, and BIMT trains on both.
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
+
+
+def _predicts_a_constant(estimator, X, y):
+    """Whether a fitted network's output hardly varies over ``X``.
+
+    For a classifier, its class probabilities vary by less than 0.01; for a
+    regressor, its predictions by less than 1 % of the spread of ``y``.
+    """
+    if hasattr(estimator, "predict_proba"):
+        spread, scale = np.ptp(estimator.predict_proba(X), axis=0).max(), 1.0
+    elif y is not None:
+        predictions = np.asarray(estimator.predict(X)).reshape(len(X), -1)
+        spread = np.ptp(predictions, axis=0).max()
+        scale = np.ptp(np.asarray(y, dtype=np.float64))
+    else:
+        return False
+    return bool(spread < 0.01 * scale)
 
 
 #: The selector's name before skbimt 0.2.

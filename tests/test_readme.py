@@ -29,9 +29,11 @@ def test_every_python_snippet_runs_in_order(tmp_path, monkeypatch):
     assert len(namespace["active"]) == 4
     assert namespace["scores"].shape == (5,)
     assert namespace["small"].predict(X).shape == (len(X), 2)
-    assert set(namespace["by_module"]) == set(
-        np.unique(np.concatenate(reg.modules_))
-    ) - {-1}
+    assert list(namespace["table"].index) == sorted(
+        set(np.unique(np.concatenate(reg.modules_)).tolist()) - {-1}
+    )
+    assert {"x0", "x1", "x2", "x3"} & set(namespace["by_input"])
+    assert (tmp_path / "network.png").exists()
     assert namespace["selected"].predict(X).shape == (len(X), 2)
 
 

@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.datasets import load_diabetes
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression
 from sklearn.metrics import mean_squared_error
@@ -310,3 +311,19 @@ def test_pruner_is_the_selector_under_its_old_name():
     import skbimt
 
     assert skbimt.BIMTPruner is BIMTSelector
+
+
+@pytest.mark.parametrize("estimator_class", [BIMTClassifier, BIMTRegressor])
+def test_a_collapsed_network_is_reported_not_read(estimator_class):
+    # lambda = 10 shrinks every weight to about zero: the network predicts a
+    # constant, and its relative importances are noise. The warning must say
+    # to weaken lambda, not to strengthen it.
+    X, y = load_diabetes(return_X_y=True)
+    if estimator_class is BIMTClassifier:
+        y = (y > np.median(y)).astype(int)
+    collapsed = estimator_class(lambda_schedule=10.0, max_iter=300, random_state=0)
+    with pytest.warns(UserWarning, match="predicts \\(almost\\) the same") as record:
+        BIMTSelector(collapsed).fit(X, y)
+    messages = [str(w.message) for w in record]
+    assert any("predicts (almost)" in m and "Weaken the" in m for m in messages)
+    assert not any("Strengthen" in m for m in messages)

@@ -14,13 +14,17 @@ from .._connectivity import (
     modules_and_modularity,
 )
 from ._animation import animate_training
+from ._frontier_display import PruningFrontierDisplay
 from ._graph import to_networkx
 from ._knockout import knockout, knockout_scores
-from ._plot import plot_connectivity, plot_network
+from ._network_display import NetworkDisplay, plot_connectivity, plot_network
 from ._prune import PruningFrontier, prune, pruning_frontier
+from ._table import module_table
 
 __all__ = [
+    "NetworkDisplay",
     "PruningFrontier",
+    "PruningFrontierDisplay",
     "active_neuron_masks",
     "active_weight_masks",
     "animate_training",
@@ -28,6 +32,7 @@ __all__ = [
     "find_communities",
     "knockout",
     "knockout_scores",
+    "module_table",
     "modules_and_modularity",
     "plot_connectivity",
     "plot_network",

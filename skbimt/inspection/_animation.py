@@ -3,17 +3,19 @@
 import os
 from numbers import Real
 
-from .._connectivity import modules_and_modularity
+from .._connectivity import DEFAULT_THRESHOLD, modules_and_modularity
 from .._validation import check_fitted_bimt
+from ._network_display import _token_layout
 from ._plot import (
     _check_labels_option,
+    _check_max_lines,
     _check_max_linewidth,
     _check_network,
     _check_threshold,
     _draw_network,
     _frame_axes,
+    _line_threshold,
     _prepare_axes,
-    _token_layout,
 )
 
 #: File suffixes :func:`animate_training` can write, and their writers.
@@ -60,11 +62,12 @@ def animate_training(
     path=None,
     *,
     fps=5,
-    threshold=0.0,
+    threshold=DEFAULT_THRESHOLD,
     color_modules=False,
     max_linewidth=2.0,
     labels="auto",
     node_size=None,
+    max_lines=30_000,
     figsize=None,
     dpi=100,
     title=True,
@@ -87,9 +90,10 @@ def animate_training(
         when None.
     fps : float, default=5
         Frames, i.e. snapshots, per second.
-    threshold : float, default=0.0
+    threshold : float, default=0.01
         Hide lines with ``|w|`` at most ``threshold`` times the largest
-        ``|w|`` of their weight matrix in that snapshot.
+        ``|w|`` of their weight matrix in that snapshot (``0``: draw every
+        non-zero weight).
     color_modules : bool, default=False
         Colour neurons by the modules of each snapshot's weights (see
         :func:`skbimt.inspection.modules_and_modularity`; inactive neurons grey).
@@ -101,8 +105,11 @@ def animate_training(
         Whether to write input and output labels, see :func:`plot_network`.
     node_size : float, default=None
         Marker area of the neurons; None makes crowded layers smaller.
+    max_lines : int or None, default=30_000
+        Draw at most this many lines per frame, the heaviest; see
+        :meth:`NetworkDisplay.plot`.
     figsize : tuple of float, default=None
-        Figure size in inches; ``(5, 4)`` in 2D and ``(6, 6)`` in 3D when
+        Figure size in inches; ``(6.5, 4)`` in 2D and ``(7, 6)`` in 3D when
         None.
     dpi : float, default=100
         Resolution of the saved frames.
@@ -138,14 +145,15 @@ def animate_training(
     threshold = _check_threshold(threshold)
     labels = _check_labels_option(labels)
     max_linewidth = _check_max_linewidth(max_linewidth)
+    max_lines = _check_max_lines(max_lines)
     writer = None if path is None else _writer(path, fps)
 
+    neuron_labels = estimator.neuron_labels()
     frames = []
     for snapshot in snapshots:
         coefs, coords = _check_network(snapshot["coefs"], snapshot["coords"])
-        coords, input_groups = _token_layout(estimator, coords)
+        coords, input_groups = _token_layout(estimator, coords, neuron_labels)
         frames.append((coefs, coords))
-    neuron_labels = estimator.neuron_labels()
     ax = _prepare_axes(None, frames[0][1], figsize=figsize)
     fig = ax.figure
     # Neurons only trade places, so one frame fits every snapshot.
@@ -164,7 +172,7 @@ def animate_training(
             modules=modules,
             neuron_labels=neuron_labels,
             labels=labels,
-            threshold=threshold,
+            threshold=_line_threshold(coefs, threshold, max_lines)[0],
             max_linewidth=max_linewidth,
             node_size=node_size,
             input_groups=input_groups,
@@ -173,6 +181,11 @@ def animate_training(
             ax.set_title(f"step {snapshots[index]['step']}")
         return drawn
 
+    # Lay the figure out once, with the first frame's labels, then freeze it:
+    # every frame keeps room for the labels and the network does not jitter.
+    draw_frame(0)
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
     animation = FuncAnimation(
         fig,
         draw_frame,

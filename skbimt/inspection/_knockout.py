@@ -14,6 +14,7 @@ import numpy as np
 
 from .._connectivity import DEFAULT_THRESHOLD, active_neuron_masks, active_weight_masks
 from .._validation import check_fitted_bimt
+from ._names import named_network
 
 KNOCKOUT_UNITS = ("module", "neuron", "weight")
 
@@ -22,22 +23,93 @@ def _is_int(value):
     return isinstance(value, Integral | np.integer) and not isinstance(value, bool)
 
 
-def _index_tuples(items, length, name, example):
-    """Check that ``items`` is a sequence of ``length``-tuples of ints."""
-    if isinstance(items, tuple) and len(items) == length and all(map(_is_int, items)):
-        items = [items]  # a single tuple passed without a list around it
+def _index_tuple(item, length):
+    """``item`` as a tuple of ``length`` ints, or None if it is not one."""
     try:
-        items = [tuple(item) for item in items]
+        values = tuple(item)
     except TypeError:
-        items = None
-    if items is None or not all(
-        len(item) == length and all(map(_is_int, item)) for item in items
-    ):
-        raise ValueError(
-            f"{name} must be a list of {length}-tuples of integers, for example "
-            f"{example}."
+        return None
+    if len(values) != length or not all(map(_is_int, values)):
+        return None
+    return tuple(int(v) for v in values)
+
+
+def _as_list(items, is_single):
+    """A single neuron or weight given without a list around it, as a list."""
+    if isinstance(items, str) or is_single(items):
+        return [items]
+    try:
+        return list(items)
+    except TypeError:
+        return None
+
+
+def _neuron_positions(items, labels):
+    """``(layer, index)`` of each neuron, given by name or by position."""
+    where = {
+        name: (layer, j)
+        for layer, names in enumerate(labels)
+        for j, name in enumerate(names)
+    }
+    items = _as_list(
+        items,
+        lambda item: _index_tuple(item, 2) is not None and isinstance(item, tuple),
+    )
+    positions = []
+    for item in items if items is not None else [None]:
+        if isinstance(item, str):
+            if item not in where:
+                raise ValueError(
+                    f"No neuron is named {item!r}. Names are feature names, "
+                    "'h<layer>.<index>' for hidden neurons and the output "
+                    "names; see estimator.neuron_labels()."
+                )
+            positions.append(where[item])
+            continue
+        position = _index_tuple(item, 2) if item is not None else None
+        if position is None:
+            raise ValueError(
+                "neurons must be a list of neuron names or (layer, index) "
+                "2-tuples of integers, for example ['x0', 'h1.3'] or [(1, 3)]."
+            )
+        positions.append(position)
+    return positions
+
+
+def _weight_positions(items, labels):
+    """``(weight_layer, row, column)`` of each weight, by names or position."""
+
+    def is_single(item):
+        return isinstance(item, tuple) and (
+            _index_tuple(item, 3) is not None
+            or (len(item) == 2 and all(isinstance(v, str) for v in item))
         )
-    return [tuple(int(v) for v in item) for item in items]
+
+    items = _as_list(items, is_single)
+    positions = []
+    for item in items if items is not None else [None]:
+        if (
+            isinstance(item, tuple | list)
+            and len(item) == 2
+            and all(isinstance(v, str) for v in item)
+        ):
+            (pre_layer, row), (post_layer, col) = _neuron_positions(list(item), labels)
+            if post_layer != pre_layer + 1:
+                raise ValueError(
+                    f"No weight joins {item[0]!r} to {item[1]!r}: weights join "
+                    "a neuron to one of the next layer."
+                )
+            positions.append((pre_layer, row, col))
+            continue
+        position = _index_tuple(item, 3) if item is not None else None
+        if position is None:
+            raise ValueError(
+                "weights must be a list of (from name, to name) pairs or "
+                "(weight_layer, row, column) 3-tuples of integers, for example "
+                "[('x0', 'h1.3')] or [(0, 2, 5)]."
+            )
+        positions.append(position)
+    return positions
 
 
 def _neurons_of_module(estimator, module):
@@ -76,7 +148,7 @@ def _knocked_out_parameters(estimator, module=None, neurons=None, weights=None):
     if module is not None:
         silenced += _neurons_of_module(estimator, module)
     if neurons is not None:
-        for layer, neuron in _index_tuples(neurons, 2, "neurons", "[(1, 3)]"):
+        for layer, neuron in _neuron_positions(neurons, estimator.neuron_labels()):
             if not 0 <= layer < len(sizes) or not 0 <= neuron < sizes[layer]:
                 raise ValueError(
                     f"Neuron {(layer, neuron)} does not exist: the network has "
@@ -91,7 +163,7 @@ def _knocked_out_parameters(estimator, module=None, neurons=None, weights=None):
             coefs[layer][neuron, :] = 0.0
 
     if weights is not None:
-        for layer, row, col in _index_tuples(weights, 3, "weights", "[(0, 2, 5)]"):
+        for layer, row, col in _weight_positions(weights, estimator.neuron_labels()):
             if not 0 <= layer < len(coefs) or not (
                 0 <= row < coefs[layer].shape[0] and 0 <= col < coefs[layer].shape[1]
             ):
@@ -123,14 +195,16 @@ def knockout(estimator, *, module=None, neurons=None, weights=None):
         are kept: they read every module, and a module's knock-out should
         remove its contribution, not the outputs it was grouped with; knock
         them out through ``neurons``. ``-1`` knocks out the inactive neurons.
-    neurons : list of tuple of int, default=None
-        ``(layer, index)`` of neurons to knock out; layer 0 is the input
-        layer, ``n_layers_ - 1`` the output layer, and ``index`` is the
-        neuron's row in ``coefs_[layer]`` (its column in
-        ``coefs_[layer - 1]``).
-    weights : list of tuple of int, default=None
-        ``(weight_layer, row, column)``: set ``coefs_[weight_layer][row,
-        column]`` to 0.
+    neurons : list of str or of tuple of int, default=None
+        Neurons to knock out, by name (``neuron_labels()``: a feature name,
+        ``"h<layer>.<index>"``, a class or target name) or by ``(layer,
+        index)``; layer 0 is the input layer, ``n_layers_ - 1`` the output
+        layer, and ``index`` is the neuron's row in ``coefs_[layer]`` (its
+        column in ``coefs_[layer - 1]``).
+    weights : list of tuple, default=None
+        Weights to set to 0, by ``(from name, to name)``, or by
+        ``(weight_layer, row, column)`` for ``coefs_[weight_layer][row,
+        column]``.
 
     Returns
     -------
@@ -160,13 +234,23 @@ def knockout(estimator, *, module=None, neurons=None, weights=None):
     return knocked_out
 
 
-def knockout_scores(estimator, X, y, *, by="module", threshold=DEFAULT_THRESHOLD):
+def knockout_scores(
+    estimator,
+    X,
+    y,
+    *,
+    by="module",
+    threshold=DEFAULT_THRESHOLD,
+    feature_names=None,
+    target_names=None,
+):
     """Score of the estimator with each module, neuron or weight knocked out.
 
     Parameters
     ----------
-    estimator : BIMTRegressor or BIMTClassifier
-        Fitted.
+    estimator : BIMTRegressor, BIMTClassifier or Pipeline
+        Fitted. A pipeline's last step is knocked out, and ``X`` passes
+        through the steps before it.
     X : array-like of shape (n_samples, n_features)
         Data to score on.
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
@@ -182,18 +266,24 @@ def knockout_scores(estimator, X, y, *, by="module", threshold=DEFAULT_THRESHOLD
     threshold : float, default=0.01
         Which neurons and weights are active for ``by="neuron"`` and
         ``by="weight"``, as for ``modules_``.
+    feature_names, target_names : array-like of str, default=None
+        Names of the inputs and outputs for the keys, overriding those read
+        from the data (see ``neuron_labels``).
 
     Returns
     -------
     scores : dict
-        ``estimator.score(X, y)`` of each knocked-out copy (accuracy for a
-        classifier, R^2 for a regressor), keyed by the module label, the
-        ``(layer, index)`` of the neuron or the ``(weight_layer, row,
-        column)`` of the weight. Compare with ``estimator.score(X, y)``.
+        Score (``estimator.score(X, y)``: accuracy for a classifier, R^2 for
+        a regressor) of each knocked-out copy, keyed by names: the module
+        label (as in ``modules_`` and :func:`module_table`), the neuron's
+        name (a feature name or ``"h<layer>.<index>"``), or the weight's
+        ``(from name, to name)`` pair, whose last layer names are the
+        classes or targets. Compare with ``estimator.score(X, y)``.
 
     See Also
     --------
     knockout : The knocked-out copy itself.
+    module_table : One row per module, with its knock-out score.
 
     Examples
     --------
@@ -202,38 +292,55 @@ def knockout_scores(estimator, X, y, *, by="module", threshold=DEFAULT_THRESHOLD
     >>> from skbimt.inspection import knockout_scores
     >>> X, y = make_moons(200, noise=0.1, random_state=0)
     >>> clf = BIMTClassifier(max_iter=1000, random_state=0).fit(X, y)
-    >>> scores = knockout_scores(clf, X, y)
-    >>> all(0 <= score <= 1 for score in scores.values())
+    >>> scores = knockout_scores(clf, X, y, by="neuron")  # {"x0": ..., "h1.3": ...}
+    >>> all(isinstance(name, str) for name in scores)
     True
 
     The paper's Figure 5 (right), accuracy with each module knocked out:
 
     >>> import matplotlib.pyplot as plt
+    >>> scores = knockout_scores(clf, X, y)
     >>> plt.bar([f"module {m}" for m in scores], scores.values())  # doctest: +SKIP
     """
-    check_fitted_bimt(estimator, "knockout_scores")
     if by not in KNOCKOUT_UNITS:
         raise ValueError(f"by must be one of {KNOCKOUT_UNITS}, got {by!r}.")
+    named = named_network(
+        estimator,
+        "knockout_scores",
+        feature_names=feature_names,
+        target_names=target_names,
+    )
+    estimator, names = named.estimator, named.labels
+    X = named.transform(X)
     if by == "module":
         labels = np.unique(np.concatenate(estimator.modules_[:-1]))
         keys = [int(label) for label in labels if label >= 0]
         requests = [{"module": key} for key in keys]
     elif by == "neuron":
         masks = active_neuron_masks(estimator.scaled_coefs_, threshold)
-        keys = [
+        positions = [
             (layer, int(neuron))
             for layer, mask in enumerate(masks[:-1])
             for neuron in np.flatnonzero(mask)
         ]
-        requests = [{"neurons": [key]} for key in keys]
+        keys = [names[layer][neuron] for layer, neuron in positions]
+        requests = [{"neurons": [position]} for position in positions]
     else:
         masks = active_weight_masks(estimator.scaled_coefs_, threshold)
-        keys = [
+        positions = [
             (layer, int(row), int(col))
             for layer, mask in enumerate(masks)
             for row, col in zip(*np.nonzero(mask), strict=True)
         ]
-        requests = [{"weights": [key]} for key in keys]
+        keys = [
+            (names[layer][row], names[layer + 1][col]) for layer, row, col in positions
+        ]
+        requests = [{"weights": [position]} for position in positions]
+    if len(set(keys)) < len(keys):
+        raise ValueError(
+            "Some neurons share a name, so their knock-out scores cannot be "
+            "told apart; pass distinct feature_names and target_names."
+        )
 
     # One copy, re-parameterised for each knock-out, keeps this cheap.
     knocked_out = copy.deepcopy(estimator)

@@ -7,17 +7,16 @@ width; positive weights are blue and negative ones red. Networks whose neurons
 have two coordinates ``(x, height)`` are drawn in 2D; image networks, whose
 neurons have three ``(x, z, height)``, in 3D as in the paper's Figure 8.
 
-:func:`plot_network` draws a fitted estimator (its trained, unit-free weights
-``scaled_coefs_``); :func:`plot_connectivity` draws any weights and positions,
-such as the records of ``snapshots_``. The training animation
-(:func:`skbimt.inspection.animate_training`) redraws frames with the same code.
+This module holds the drawing itself; :class:`NetworkDisplay` (and its
+wrappers :func:`plot_network`, :func:`plot_connectivity`) and the training
+animation (:func:`skbimt.inspection.animate_training`) call it.
 """
 
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 
-from .._validation import check_fitted_bimt
+from .._connectivity import active_neuron_masks, relative_magnitudes
 
 POSITIVE_COLOR = "tab:blue"
 NEGATIVE_COLOR = "tab:red"
@@ -100,6 +99,38 @@ def _check_threshold(threshold):
     return float(threshold)
 
 
+def _check_max_lines(max_lines):
+    if max_lines is None:
+        return None
+    if (
+        not isinstance(max_lines, Integral | np.integer)
+        or isinstance(max_lines, bool)
+        or max_lines < 1
+    ):
+        raise ValueError(
+            f"max_lines must be a positive integer or None, got {max_lines!r}."
+        )
+    return int(max_lines)
+
+
+def _line_threshold(coefs, threshold, max_lines):
+    """The relative threshold that draws at most ``max_lines`` lines.
+
+    Returns ``threshold`` raised, when more than ``max_lines`` weights pass
+    it, to the relative magnitude of the ``max_lines``-th heaviest (relative
+    to its matrix's largest, as widths are), and the number of weights that
+    pass ``threshold``.
+    """
+    relative = [relative_magnitudes(w).ravel() for w in coefs]
+    passing = np.concatenate([r[r > threshold] for r in relative])
+    if max_lines is None or passing.size <= max_lines:
+        return threshold, passing.size
+    heaviest = np.partition(passing, passing.size - max_lines)[-max_lines:]
+    # Lines strictly above the threshold are drawn: just below the lightest
+    # of the heaviest max_lines, so that exactly those (and exact ties) pass.
+    return float(np.nextafter(heaviest.min(), -np.inf)), passing.size
+
+
 def _check_labels_option(labels):
     if labels not in (True, False, "auto"):
         raise ValueError(f"labels must be True, False or 'auto', got {labels!r}.")
@@ -117,22 +148,16 @@ def _weight_lines(weight, pre, post, threshold, max_linewidth):
     """Segments, widths and RGBA colours of one weight matrix's visible lines."""
     from matplotlib.colors import to_rgba
 
-    magnitude = np.abs(weight)
-    largest = magnitude.max() if magnitude.size else 0.0
-    if largest > 0:
-        normalised = weight / largest
-        rows, cols = np.nonzero(magnitude > threshold * largest)
-    else:
-        normalised = weight
-        rows = cols = np.empty(0, dtype=np.intp)
-    values = normalised[rows, cols]
+    relative = relative_magnitudes(weight)
+    rows, cols = np.nonzero(relative > threshold)
+    widths = relative[rows, cols]
     segments = np.stack([pre[rows], post[cols]], axis=1)
     colors = np.where(
-        values[:, None] > 0,
+        weight[rows, cols][:, None] > 0,
         np.asarray(to_rgba(POSITIVE_COLOR)),
         np.asarray(to_rgba(NEGATIVE_COLOR)),
     )
-    return segments, np.abs(values) * max_linewidth, colors
+    return segments, widths * max_linewidth, colors
 
 
 def module_colors(modules):
@@ -206,12 +231,16 @@ def _draw_network(
 ):
     """Add the connectivity graph's artists to ``ax``; return them in a list.
 
-    Arguments are checked by the caller. ``input_groups``, a list of
-    ``(input rows, name)``, labels each group of inputs once (token
-    embeddings) instead of every input. Draws no axes decoration, so frames
-    of an animation can remove these artists and draw the next ones.
+    Arguments are checked by the caller. Neurons are coloured by ``modules``
+    when given, otherwise black when active and grey when inactive (as
+    ``modules_`` decides, see :func:`active_neuron_masks`).
+    ``input_groups``, a list of ``(input rows, name)``, labels each group of
+    inputs once (token embeddings) instead of every input. Draws no axes
+    decoration, so frames of an animation can remove these artists and draw
+    the next ones.
     """
     from matplotlib.collections import LineCollection
+    from matplotlib.colors import to_rgba
 
     three_d = coords[0].shape[1] == 3
     if three_d:
@@ -237,10 +266,12 @@ def _draw_network(
 
     points = np.vstack(coords)
     sizes = [len(c) for c in coords]
-    if modules is not None:
-        colors = module_colors(np.concatenate([np.ravel(m) for m in modules]))
+    if modules is None:
+        active = np.concatenate(active_neuron_masks(coefs))
+        colors = np.array([to_rgba(NEURON_COLOR)] * len(active))
+        colors[~active] = to_rgba(INACTIVE_COLOR)
     else:
-        colors = NEURON_COLOR
+        colors = module_colors(np.concatenate([np.ravel(m) for m in modules]))
     options = {"depthshade": False} if three_d else {}
     nodes = ax.scatter(
         *points.T,
@@ -335,10 +366,12 @@ def _prepare_axes(ax, coords, figsize=None):
         if three_d:
             import mpl_toolkits.mplot3d  # noqa: F401  (registers "3d")
 
-            fig = plt.figure(figsize=figsize or (6, 6))
+            fig = plt.figure(figsize=figsize or (7, 6), layout="constrained")
             ax = fig.add_subplot(projection="3d")
         else:
-            _, ax = plt.subplots(figsize=figsize or (5, 4))
+            # The layout engine makes room for labels and legend outside
+            # the Axes, so nothing is clipped when the figure is saved.
+            _, ax = plt.subplots(figsize=figsize or (6.5, 4), layout="constrained")
     elif three_d and not _is_3d(ax):
         raise ValueError(
             "This network lives in 3D (image input: neuron coordinates are "
@@ -371,78 +404,6 @@ def _frame_axes(ax, coords):
     ax.set_axis_off()
 
 
-def plot_connectivity(
-    coefs,
-    coords,
-    ax=None,
-    *,
-    modules=None,
-    neuron_labels=None,
-    labels="auto",
-    threshold=0.0,
-    max_linewidth=2.0,
-    node_size=None,
-):
-    """Draw a network given by its weights and neuron positions.
-
-    The drawing of :func:`plot_network`, for weights and positions that are
-    not (or not yet) those of a fitted estimator: for example the records of
-    ``snapshots_``, ``plot_connectivity(snap["coefs"], snap["coords"])``.
-
-    Parameters
-    ----------
-    coefs : list of array-like
-        ``coefs[i]`` of shape ``(n_i, n_{i+1})``: weights from neuron layer
-        ``i`` to ``i + 1``.
-    coords : list of array-like
-        ``coords[i]`` of shape ``(n_i, 2)`` for ``(x, height)`` (drawn in 2D)
-        or ``(n_i, 3)`` for ``(x, z, height)`` (drawn in 3D).
-    ax : matplotlib.axes.Axes, default=None
-        Where to draw; a 3D Axes for 3D coordinates. A new figure when None.
-    modules : list of array-like of int, default=None
-        Module of every neuron, per layer (-1: inactive, grey). Neurons are
-        black when None.
-    neuron_labels : list of list of str, default=None
-        Label of every neuron, per layer; those of the input and output
-        layers are written (see ``labels``).
-    labels : bool or "auto", default="auto"
-        Whether to write input and output labels. ``"auto"`` writes those of
-        layers with at most 30 neurons, so image pixels stay unlabelled.
-    threshold : float, default=0.0
-        Hide lines with ``|w|`` at most ``threshold`` times the largest
-        ``|w|`` of their weight matrix. ``0`` draws every non-zero weight, as
-        the paper does; ``0.01`` hides lines too thin to see.
-    max_linewidth : float, default=2.0
-        Width in points of the heaviest line of each weight matrix.
-    node_size : float, default=None
-        Marker area of the neurons; None makes crowded layers smaller.
-
-    Returns
-    -------
-    ax : matplotlib.axes.Axes
-        The Axes drawn on.
-
-    See Also
-    --------
-    plot_network : Draw a fitted estimator.
-    """
-    coefs, coords = _check_network(coefs, coords)
-    sizes = [len(c) for c in coords]
-    modules = _check_per_neuron(modules, sizes, "modules")
-    neuron_labels = _check_per_neuron(neuron_labels, sizes, "neuron_labels")
-    return _plot(
-        coefs,
-        coords,
-        ax,
-        modules=modules,
-        neuron_labels=neuron_labels,
-        labels=labels,
-        threshold=threshold,
-        max_linewidth=max_linewidth,
-        node_size=node_size,
-    )
-
-
 def _check_max_linewidth(max_linewidth):
     if (
         not isinstance(max_linewidth, Real)
@@ -453,132 +414,64 @@ def _check_max_linewidth(max_linewidth):
     return float(max_linewidth)
 
 
-def _plot(coefs, coords, ax, *, labels, threshold, max_linewidth, **options):
-    """Check the options, prepare ``ax``, draw, frame; return ``ax``."""
-    threshold = _check_threshold(threshold)
-    labels = _check_labels_option(labels)
-    max_linewidth = _check_max_linewidth(max_linewidth)
-    ax = _prepare_axes(ax, coords)
-    _draw_network(
-        ax,
-        coefs,
-        coords,
-        labels=labels,
-        threshold=threshold,
-        max_linewidth=max_linewidth,
-        **options,
-    )
-    _frame_axes(ax, coords)
-    return ax
+#: ``legend=True`` names at most this many modules; more are summarised.
+LEGEND_MODULE_LIMIT = 8
 
 
-def _token_layout(estimator, coords):
-    """Token input drawn as in the paper's Figure 5: one row per token.
+def _legend_handles(*, max_linewidth, threshold, modules, modularity, capped=None):
+    """Legend entries explaining colours, widths and neurons of a drawing."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
-    The embeddings of all tokens share positions (they overlap); row ``t`` is
-    drawn half a layer spacing below row ``t - 1``. Returns the coordinates
-    to draw and the ``input_groups`` that label each row by its token, or the
-    unchanged coordinates and None for other networks.
-    """
-    dim = getattr(estimator, "embedding_dim", None)
-    n_tokens = getattr(estimator, "n_features_in_", None)
-    if (
-        dim is None
-        or n_tokens is None
-        or coords[0].shape != (n_tokens * dim, 2)
-        or n_tokens < 2
-    ):
-        return coords, None
-    heights = [c[:, -1].mean() for c in coords[:2]]
-    gap = 0.5 * ((heights[1] - heights[0]) or 1.0)
-    inputs = np.array(coords[0], dtype=np.float64)
-    groups = []
-    names = getattr(estimator, "feature_names_in_", None)
-    for token in range(n_tokens):
-        rows = np.arange(token * dim, (token + 1) * dim)
-        inputs[rows, -1] -= token * gap
-        name = names[token] if names is not None else f"x{token}"
-        groups.append((rows, name))
-    return [inputs, *coords[1:]], groups
+    def line(color, width, label):
+        return Line2D([], [], color=color, linewidth=width, label=label)
+
+    def dot(color, label):
+        return Line2D(
+            [], [], color=color, marker="o", linestyle="", markersize=5, label=label
+        )
+
+    handles = [
+        line(POSITIVE_COLOR, max_linewidth, "positive weight"),
+        line(NEGATIVE_COLOR, max_linewidth, "negative weight"),
+        line("0.3", max_linewidth, "|w| = largest of its layer"),
+        line("0.3", max_linewidth / 4, "|w| = 1/4 of that"),
+    ]
+    if capped is not None:
+        drawn, passing = capped
+        handles.append(
+            Patch(color="none", label=f"heaviest {drawn:,} of {passing:,} drawn")
+        )
+    elif threshold > 0:
+        handles.append(
+            Patch(color="none", label=f"|w| <= {threshold:g} x largest: not drawn")
+        )
+    if modules is None:
+        handles.append(dot(NEURON_COLOR, "active neuron"))
+    else:
+        labels = np.unique(np.concatenate([np.ravel(m) for m in modules]))
+        labels = labels[labels >= 0]
+        colors = module_colors(labels)
+        for label, color in zip(labels[:LEGEND_MODULE_LIMIT], colors, strict=False):
+            handles.append(dot(color, f"module {label}"))
+        if len(labels) > LEGEND_MODULE_LIMIT:
+            more = len(labels) - LEGEND_MODULE_LIMIT
+            handles.append(Patch(color="none", label=f"... and {more} more modules"))
+        if modularity is not None:
+            handles.append(
+                Patch(color="none", label=f"Q = {modularity:.2f} (modularity_)")
+            )
+    handles.append(dot(INACTIVE_COLOR, "inactive neuron"))
+    return handles
 
 
-def plot_network(
-    estimator,
-    ax=None,
-    *,
-    threshold=0.0,
-    color_modules=False,
-    max_linewidth=2.0,
-    labels="auto",
-    node_size=None,
-):
-    """Draw the connectivity graph of a fitted BIMT estimator (paper, section 2).
-
-    Every neuron sits at its position in ``coords_``. Every weight is a line
-    between its neurons, blue when positive and red when negative, of width
-    ``|w|`` divided by the largest ``|w|`` of its weight matrix (times
-    ``max_linewidth``). Inputs are labelled by feature name, outputs by class
-    or target. Networks fitted with ``input_shape`` live in 3D and are drawn
-    on a 3D Axes, as in the paper's Figure 8.
-
-    Drawing is fast for large networks (one line collection per weight
-    matrix). Nothing is shown or saved: use ``ax.figure.savefig``.
-
-    Parameters
-    ----------
-    estimator : BIMTRegressor or BIMTClassifier
-        Fitted.
-    ax : matplotlib.axes.Axes, default=None
-        Where to draw. A new figure when None; for a 3D network, a 3D Axes
-        (``fig.add_subplot(projection="3d")``) is required.
-    threshold : float, default=0.0
-        Hide lines with ``|w|`` at most ``threshold`` times the largest
-        ``|w|`` of their weight matrix. ``0`` draws every non-zero weight, as
-        the paper does; ``0.01`` hides lines too thin to see (the threshold of
-        ``modules_``).
-    color_modules : bool, default=False
-        Colour neurons by ``modules_``; inactive neurons are grey.
-    max_linewidth : float, default=2.0
-        Width in points of the heaviest line of each weight matrix.
-    labels : bool or "auto", default="auto"
-        Whether to write input and output labels (``neuron_labels()``).
-        ``"auto"`` writes those of layers with at most 30 neurons, so image
-        pixels stay unlabelled.
-    node_size : float, default=None
-        Marker area of the neurons; None makes crowded layers smaller.
-
-    Returns
-    -------
-    ax : matplotlib.axes.Axes
-        The Axes drawn on.
-
-    See Also
-    --------
-    plot_connectivity : Draw weights and positions, e.g. of ``snapshots_``.
-    animate_training : Animate ``snapshots_``.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import make_moons
-    >>> from skbimt import BIMTClassifier
-    >>> from skbimt.inspection import plot_network
-    >>> X, y = make_moons(200, noise=0.1, random_state=0)
-    >>> clf = BIMTClassifier(max_iter=500, random_state=0).fit(X, y)
-    >>> ax = plot_network(clf, color_modules=True)
-    >>> ax.figure.savefig("network.png")  # doctest: +SKIP
-    """
-    check_fitted_bimt(estimator, "plot_network")
-    coefs, coords = _check_network(estimator.scaled_coefs_, estimator.coords_)
-    coords, input_groups = _token_layout(estimator, coords)
-    return _plot(
-        coefs,
-        coords,
-        ax,
-        modules=estimator.modules_ if color_modules else None,
-        neuron_labels=estimator.neuron_labels(),
-        labels=labels,
-        threshold=threshold,
-        max_linewidth=max_linewidth,
-        node_size=node_size,
-        input_groups=input_groups,
+def _add_legend(ax, handles):
+    """Legend outside the Axes, on the right, where it hides no neuron."""
+    return ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        frameon=False,
+        fontsize=7,
+        handlelength=2.5,
     )

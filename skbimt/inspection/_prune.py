@@ -17,6 +17,7 @@ from sklearn.utils import check_consistent_length
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from .._validation import check_fitted_bimt
+from ._names import named_network
 
 
 def _embedding(estimator):
@@ -219,10 +220,14 @@ class PruningFrontier:
         the total number of parameters.
     loss : ndarray of float
         Loss of the network pruned to ``n_parameters[i]`` parameters.
+    loss_name : str
+        What ``loss`` is: ``"mean squared error"``, ``"log-loss"``, or
+        ``"-<scorer name>"`` for a scorer.
     """
 
     n_parameters: np.ndarray
     loss: np.ndarray
+    loss_name: str = "loss"
 
 
 @validate_params(
@@ -248,8 +253,10 @@ def pruning_frontier(estimator, X, y, *, n_points=30, spacing="log", scoring=Non
 
     Parameters
     ----------
-    estimator : BIMTRegressor or BIMTClassifier
-        A fitted estimator; it is not modified.
+    estimator : BIMTRegressor, BIMTClassifier or Pipeline
+        A fitted estimator, or a pipeline ending in one; it is not modified.
+        A pipeline's last step is pruned, and ``X`` passes through the steps
+        before it.
 
     X : array-like of shape (n_samples, n_features)
         Data to measure the loss on.
@@ -306,21 +313,26 @@ def pruning_frontier(estimator, X, y, *, n_points=30, spacing="log", scoring=Non
     >>> bool(frontier.loss[-1] == mean_squared_error(y[200:], reg.predict(X[200:])))
     True
     """
-    check_fitted_bimt(estimator, "pruning_frontier")
+    named = named_network(estimator, "pruning_frontier")
+    estimator = named.estimator
     check_consistent_length(X, y)
+    X = named.transform(X)
     if scoring is None:
         if is_classifier(estimator):
+            loss_name = "log-loss"
 
             def loss(network):
                 return log_loss(y, network.predict_proba(X), labels=network.classes_)
 
         else:
+            loss_name = "mean squared error"
 
             def loss(network):
                 return mean_squared_error(y, network.predict(X))
 
     else:
         scorer = get_scorer(scoring)
+        loss_name = f"-{scoring}" if isinstance(scoring, str) else "-score"
 
         def loss(network):
             return -scorer(network, X, y)
@@ -341,4 +353,4 @@ def pruning_frontier(estimator, X, y, *, n_points=30, spacing="log", scoring=Non
     for i, n_keep in enumerate(counts):
         _install(network, blocks, _largest_masks(blocks, order, n_keep))
         losses[i] = loss(network)
-    return PruningFrontier(n_parameters=counts, loss=losses)
+    return PruningFrontier(n_parameters=counts, loss=losses, loss_name=loss_name)

@@ -11,6 +11,10 @@ from sklearn.exceptions import NotFittedError
 from skbimt import BIMTClassifier
 from skbimt.inspection import animate_training
 
+from .figures import assert_texts_inside
+
+pd = pytest.importorskip("pandas")
+
 
 @pytest.fixture(scope="module")
 def data():
@@ -40,7 +44,7 @@ def test_gif_has_one_frame_per_snapshot(snapshotted, tmp_path):
 
 
 def test_frames_show_each_snapshot(snapshotted):
-    animation = animate_training(snapshotted, color_modules=True)
+    animation = animate_training(snapshotted, color_modules=True, threshold=0)
     fig = plt.gcf()  # animate_training made the current figure
     fig.canvas.draw()  # starts the animation, as plt.show() would
     ax = fig.axes[0]
@@ -104,3 +108,17 @@ def test_bad_arguments_are_refused(snapshotted, tmp_path, path, kwargs, error, m
     with pytest.raises(error, match=message):
         animate_training(snapshotted, tmp_path / path, **kwargs)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_long_labels_stay_inside_every_frame():
+    # Rotated feature names used to be cut off at the bottom of each frame.
+    X, y = make_moons(100, noise=0.1, random_state=0)
+    X = pd.DataFrame(X, columns=["a rather long feature name", "another long one"])
+    clf = BIMTClassifier(
+        hidden_layer_sizes=(6, 6), max_iter=40, snapshot_every=20, random_state=0
+    ).fit(X, y.astype(str))
+    animation = animate_training(clf)
+    fig = plt.gcf()
+    for index in range(len(clf.snapshots_)):
+        animation._func(index)
+        assert_texts_inside(fig)

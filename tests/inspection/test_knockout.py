@@ -268,17 +268,30 @@ def moons_essential_weight_drop(seed):
 def test_neuron_and_weight_scores_cover_the_active_network(moons):
     moons_essential_weight_drop.check()
     clf, X, y = moons
+    # Keys are names: "width", "h1.3"; weights join two names.
+    labels = clf.neuron_labels()
     by_neuron = knockout_scores(clf, X, y, by="neuron")
     masks = active_neuron_masks(clf.scaled_coefs_)
-    assert sorted(by_neuron) == [
-        (layer, int(j))
+    assert sorted(by_neuron) == sorted(
+        labels[layer][j]
         for layer, mask in enumerate(masks[:-1])
         for j in np.flatnonzero(mask)
-    ]
-    by_weight = knockout_scores(clf, X, y, by="weight")
-    assert len(by_weight) == sum(
-        m.sum() for m in active_weight_masks(clf.scaled_coefs_)
     )
+    for name, score in by_neuron.items():
+        layer, index = next(
+            (layer, names.index(name))
+            for layer, names in enumerate(labels)
+            if name in names
+        )
+        assert score == knockout(clf, neurons=[(layer, index)]).score(X, y)
+    by_weight = knockout_scores(clf, X, y, by="weight")
+    weight_masks = active_weight_masks(clf.scaled_coefs_)
+    assert sorted(by_weight) == sorted(
+        (labels[layer][row], labels[layer + 1][col])
+        for layer, mask in enumerate(weight_masks)
+        for row, col in zip(*np.nonzero(mask), strict=True)
+    )
+    assert {key[1] for key in by_weight} & {"upper", "lower"}  # class names
     key = min(by_weight, key=by_weight.get)
     assert by_weight[key] == knockout(clf, weights=[key]).score(X, y)
 
@@ -293,10 +306,13 @@ def test_neuron_and_weight_scores_cover_the_active_network(moons):
         ({"neurons": [(9, 0)]}, "Neuron \\(9, 0\\) does not exist"),
         ({"neurons": [(1, 99)]}, "Neuron \\(1, 99\\) does not exist"),
         ({"neurons": [(-1, 0)]}, "does not exist"),
-        ({"neurons": [(1,)]}, "neurons must be a list of 2-tuples"),
-        ({"neurons": 3}, "neurons must be a list of 2-tuples"),
-        ({"neurons": [(1, 0.5)]}, "neurons must be a list of 2-tuples"),
-        ({"weights": [(0, 0)]}, "weights must be a list of 3-tuples"),
+        ({"neurons": [(1,)]}, "neurons must be a list of neuron names or"),
+        ({"neurons": 3}, "neurons must be a list of neuron names or"),
+        ({"neurons": [(1, 0.5)]}, "neurons must be a list of neuron names or"),
+        ({"neurons": ["depth"]}, "No neuron is named 'depth'"),
+        ({"weights": [(0, 0)]}, "weights must be a list of \\(from name, to name\\)"),
+        ({"weights": [("width", "upper")]}, "No weight joins 'width' to 'upper'"),
+        ({"weights": [("width", "nope")]}, "No neuron is named 'nope'"),
         ({"weights": [(5, 0, 0)]}, "Weight \\(5, 0, 0\\) does not exist"),
         ({"weights": [(0, 0, 99)]}, "does not exist"),
     ],
@@ -319,3 +335,29 @@ def test_bad_scores_requests_are_refused(moons):
     other = MLPClassifier(hidden_layer_sizes=(3,), max_iter=5).fit(X, y)
     with pytest.raises(TypeError, match="fitted BIMTRegressor or BIMTClassifier"):
         knockout(other, module=0)
+
+
+def test_names_and_positions_knock_out_the_same(moons):
+    clf, X, y = moons
+    by_name = knockout(clf, neurons=["width", "h1.2"], weights=[("h1.0", "h2.1")])
+    by_position = knockout(clf, neurons=[(0, 0), (1, 2)], weights=[(1, 0, 1)])
+    for named, placed in zip(by_name.coefs_, by_position.coefs_, strict=True):
+        np.testing.assert_array_equal(named, placed)
+    assert not by_name.coefs_[0][0].any() and not by_name.coefs_[0][:, 2].any()
+    # A single name or pair without a list around it is one knock-out too.
+    single = knockout(clf, neurons="width", weights=("h1.0", "h2.1"))
+    np.testing.assert_array_equal(
+        single.coefs_[1], knockout(clf, neurons=[(0, 0)], weights=[(1, 0, 1)]).coefs_[1]
+    )
+
+
+def test_pipeline_knockouts_are_scored_through_its_steps(moons):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    clf, X, y = moons
+    double = FunctionTransformer(lambda Z: Z * 2.0, inverse_func=lambda Z: Z / 2.0)
+    pipe = make_pipeline(double, clf)
+    pipe.steps[0][1].fit(X)
+    halved = X / 2.0
+    assert knockout_scores(pipe, halved, y) == knockout_scores(clf, X, y)

@@ -14,7 +14,12 @@ from sklearn.exceptions import NotFittedError
 from sklearn.neural_network import MLPClassifier
 
 from skbimt import BIMTClassifier, BIMTRegressor
-from skbimt.inspection import plot_connectivity, plot_network
+from skbimt.inspection import (
+    active_neuron_masks,
+    active_weight_masks,
+    plot_connectivity,
+    plot_network,
+)
 from skbimt.inspection._plot import INACTIVE_COLOR, NEGATIVE_COLOR, POSITIVE_COLOR
 
 from .. import models
@@ -154,9 +159,17 @@ def test_color_modules_greys_inactive_neurons(moons_classifier):
         assert len(np.unique(colors[modules == label], axis=0)) == 1
     active_colors = {tuple(colors[modules == m][0]) for m in np.unique(modules)}
     assert len(active_colors) == len(np.unique(modules))
+    # Without modules: active neurons black, inactive ones grey.
     plain = plot_network(moons_classifier)
-    (black,) = [c for c in plain.collections if c.get_gid() == "neurons"]
-    assert len(np.unique(black.get_facecolors(), axis=0)) == 1
+    (neurons,) = [c for c in plain.collections if c.get_gid() == "neurons"]
+    colors = neurons.get_facecolors()
+    active = np.concatenate(active_neuron_masks(moons_classifier.scaled_coefs_))
+    np.testing.assert_array_equal(
+        np.all(np.isclose(colors, to_rgba("black")), axis=1), active
+    )
+    np.testing.assert_array_equal(
+        np.all(np.isclose(colors, to_rgba(INACTIVE_COLOR)), axis=1), ~active
+    )
 
 
 def test_given_axes_is_drawn_on_and_returned(moons_classifier):
@@ -188,11 +201,10 @@ def test_image_network_is_drawn_in_3d(image_classifier):
     collections = weight_collections(ax)
     assert all(isinstance(c, Line3DCollection) for c in collections)
     ax.figure.canvas.draw()
-    for weight, collection in zip(
-        image_classifier.scaled_coefs_, collections, strict=True
-    ):
-        assert len(collection.get_segments()) == np.count_nonzero(weight)
-        assert len(collection.get_colors()) == np.count_nonzero(weight)
+    visible = active_weight_masks(image_classifier.scaled_coefs_)
+    for mask, collection in zip(visible, collections, strict=True):
+        assert len(collection.get_segments()) == mask.sum() > 0
+        assert len(collection.get_colors()) == mask.sum()
     # 36 pixels stay unlabelled by default; the two classes are labelled.
     assert texts(ax, "input_label") == []
     assert sorted(texts(ax, "output_label")) == ["0", "1"]
@@ -249,9 +261,10 @@ def test_all_zero_weight_matrix_draws_an_empty_collection():
     assert [len(c.get_segments()) for c in weight_collections(ax)] == [6, 0]
 
 
-def test_large_network_draws_every_line_in_one_collection_per_matrix():
+def test_large_network_draws_lines_in_one_collection_per_matrix():
     # 784-100-100-10: ~89,000 lines in three collections (how fast that is,
-    # is measured in benchmarks/, not here).
+    # is measured in benchmarks/, not here). By default only lines above 1 %
+    # of their matrix's heaviest are drawn; threshold=0 draws every one.
     rng = np.random.RandomState(0)
     sizes = (784, 100, 100, 10)
     coefs = [
@@ -261,11 +274,19 @@ def test_large_network_draws_every_line_in_one_collection_per_matrix():
         np.column_stack([np.linspace(0, 2, n), np.full(n, 0.1 * i)])
         for i, n in enumerate(sizes)
     ]
-    ax = plot_connectivity(coefs, coords)
+    ax = plot_connectivity(coefs, coords, threshold=0, max_lines=None)
     ax.figure.canvas.draw()
     assert [len(c.get_segments()) for c in weight_collections(ax)] == [
         w.size for w in coefs
     ]
+    ax = plot_connectivity(coefs, coords, max_lines=None)
+    assert [len(c.get_segments()) for c in weight_collections(ax)] == [
+        mask.sum() for mask in active_weight_masks(coefs)
+    ]
+    assert all(mask.sum() < mask.size for mask in active_weight_masks(coefs))
+    # By default at most 30,000 lines, the heaviest.
+    ax = plot_connectivity(coefs, coords)
+    assert sum(len(c.get_segments()) for c in weight_collections(ax)) == 30_000
 
 
 @pytest.mark.parametrize(
@@ -329,4 +350,4 @@ def test_token_embeddings_are_drawn_in_rows_labelled_by_token():
     assert (inputs[3:, 1] < inputs[:3, 1]).all()  # token "b" drawn below "a"
     assert sorted(texts(ax, "input_label")) == ["a", "b"]
     segments = weight_collections(ax)[0].get_segments()
-    assert len(segments) == np.count_nonzero(clf.scaled_coefs_[0])
+    assert len(segments) == active_weight_masks(clf.scaled_coefs_)[0].sum()
