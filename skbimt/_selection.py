@@ -198,7 +198,8 @@ def _predicts_a_constant(estimator, X, y):
     if hasattr(estimator, "predict_proba"):
         spread, scale = np.ptp(estimator.predict_proba(X), axis=0).max(), 1.0
     elif y is not None:
-        predictions = np.asarray(estimator.predict(X)).reshape(len(X), -1)
+        predictions = np.asarray(estimator.predict(X))
+        predictions = predictions.reshape(predictions.shape[0], -1)
         spread = np.ptp(predictions, axis=0).max()
         scale = np.ptp(np.asarray(y, dtype=np.float64))
     else:

@@ -34,14 +34,34 @@ def _index_tuple(item, length):
     return tuple(int(v) for v in values)
 
 
-def _as_list(items, is_single):
-    """A single neuron or weight given without a list around it, as a list."""
-    if isinstance(items, str) or is_single(items):
+NEURONS_HELP = (
+    "neurons must be a list of neuron names or (layer, index) 2-tuples of "
+    "integers, for example ['x0', 'h1.3'] or [(1, 3)]."
+)
+WEIGHTS_HELP = (
+    "weights must be a list of (from name, to name) pairs or (weight_layer, "
+    "row, column) 3-tuples of integers, for example [('x0', 'h1.3')] or "
+    "[(0, 2, 5)]."
+)
+
+
+def _name_pair(item):
+    """Whether ``item`` is a ``(from name, to name)`` pair."""
+    return (
+        isinstance(item, tuple | list)
+        and len(item) == 2
+        and all(isinstance(v, str) for v in item)
+    )
+
+
+def _as_list(items, is_single, help_text):
+    """``items`` as a list; a single one given without a list around it too."""
+    if isinstance(items, str) or (isinstance(items, tuple) and is_single(items)):
         return [items]
     try:
         return list(items)
     except TypeError:
-        return None
+        raise ValueError(help_text) from None
 
 
 def _neuron_positions(items, labels):
@@ -51,12 +71,8 @@ def _neuron_positions(items, labels):
         for layer, names in enumerate(labels)
         for j, name in enumerate(names)
     }
-    items = _as_list(
-        items,
-        lambda item: _index_tuple(item, 2) is not None and isinstance(item, tuple),
-    )
     positions = []
-    for item in items if items is not None else [None]:
+    for item in _as_list(items, lambda item: _index_tuple(item, 2), NEURONS_HELP):
         if isinstance(item, str):
             if item not in where:
                 raise ValueError(
@@ -65,14 +81,10 @@ def _neuron_positions(items, labels):
                     "names; see estimator.neuron_labels()."
                 )
             positions.append(where[item])
-            continue
-        position = _index_tuple(item, 2) if item is not None else None
-        if position is None:
-            raise ValueError(
-                "neurons must be a list of neuron names or (layer, index) "
-                "2-tuples of integers, for example ['x0', 'h1.3'] or [(1, 3)]."
-            )
-        positions.append(position)
+        elif (position := _index_tuple(item, 2)) is not None:
+            positions.append(position)
+        else:
+            raise ValueError(NEURONS_HELP)
     return positions
 
 
@@ -80,19 +92,11 @@ def _weight_positions(items, labels):
     """``(weight_layer, row, column)`` of each weight, by names or position."""
 
     def is_single(item):
-        return isinstance(item, tuple) and (
-            _index_tuple(item, 3) is not None
-            or (len(item) == 2 and all(isinstance(v, str) for v in item))
-        )
+        return _name_pair(item) or _index_tuple(item, 3) is not None
 
-    items = _as_list(items, is_single)
     positions = []
-    for item in items if items is not None else [None]:
-        if (
-            isinstance(item, tuple | list)
-            and len(item) == 2
-            and all(isinstance(v, str) for v in item)
-        ):
+    for item in _as_list(items, is_single, WEIGHTS_HELP):
+        if _name_pair(item):
             (pre_layer, row), (post_layer, col) = _neuron_positions(list(item), labels)
             if post_layer != pre_layer + 1:
                 raise ValueError(
@@ -100,15 +104,10 @@ def _weight_positions(items, labels):
                     "a neuron to one of the next layer."
                 )
             positions.append((pre_layer, row, col))
-            continue
-        position = _index_tuple(item, 3) if item is not None else None
-        if position is None:
-            raise ValueError(
-                "weights must be a list of (from name, to name) pairs or "
-                "(weight_layer, row, column) 3-tuples of integers, for example "
-                "[('x0', 'h1.3')] or [(0, 2, 5)]."
-            )
-        positions.append(position)
+        elif (position := _index_tuple(item, 3)) is not None:
+            positions.append(position)
+        else:
+            raise ValueError(WEIGHTS_HELP)
     return positions
 
 

@@ -88,15 +88,9 @@ def module_table(estimator, X=None, y=None, *, feature_names=None, target_names=
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "module"
     if X is not None:
-        scores = knockout_scores(
-            estimator,
-            X,
-            y,
-            by="module",
-            feature_names=feature_names,
-            target_names=target_names,
-        )
-        full = fitted.score(named.transform(X), y)
+        X = named.transform(X)
+        scores = knockout_scores(fitted, X, y, by="module")
+        full = fitted.score(X, y)
         # A module of output neurons only has nothing to knock out.
         table["score without"] = [scores.get(m, np.nan) for m in table.index]
         table["score drop"] = full - table["score without"]
