@@ -867,13 +867,14 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         labels : list of list of str
         """
         check_is_fitted(self)
-        inputs = _names_or_default(
-            feature_names,
-            getattr(self, "feature_names_in_", None),
-            self.n_features_in_,
-            "x",
-            "feature_names",
-        )
+        if feature_names is not None:
+            inputs = _checked_names(
+                feature_names, self.n_features_in_, "feature_names", "input feature"
+            )
+        elif getattr(self, "feature_names_in_", None) is not None:
+            inputs = [str(name) for name in self.feature_names_in_]
+        else:
+            inputs = [f"x{i}" for i in range(self.n_features_in_)]
         if self.embedding_dim is not None:
             inputs = [
                 f"{name}[{j}]" for name in inputs for j in range(self.embedding_dim)
@@ -884,24 +885,18 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         ]
         outputs = self._output_labels()
         if target_names is not None:
-            outputs = _names_or_default(
-                target_names, None, len(outputs), "y", "target_names"
+            outputs = _checked_names(
+                target_names, len(outputs), "target_names", "output neuron"
             )
         return [inputs, *hidden, outputs]
 
 
-def _names_or_default(names, fitted_names, count, prefix, parameter):
-    """``names`` checked to hold ``count`` entries, else a default."""
-    if names is None:
-        names = fitted_names
-    elif isinstance(names, str) or len(names) != count:
+def _checked_names(names, count, parameter, what):
+    """``names`` as strings, checked to hold one name per ``what``."""
+    if isinstance(names, str) or len(names) != count:
         raise ValueError(
-            f"{parameter} must hold {count} names, one per "
-            f"{'input feature' if prefix == 'x' else 'output neuron'}, got "
-            f"{names!r}."
+            f"{parameter} must hold {count} names, one per {what}, got {names!r}."
         )
-    if names is None:
-        return [f"{prefix}{i}" for i in range(count)]
     return [str(name) for name in names]
 
 

@@ -184,13 +184,13 @@ def animate_training(
     # Lay the figure out once, with the first frame's labels, then freeze it:
     # every frame keeps room for the labels and the network does not jitter.
     draw_frame(0)
-    fig.canvas.draw()
+    fig.get_layout_engine().execute(fig)
     fig.set_layout_engine("none")
     animation = FuncAnimation(
         fig,
         draw_frame,
         frames=len(frames),
-        init_func=lambda: draw_frame(0),
+        init_func=lambda: drawn,  # frame 0 is already drawn
         interval=1000 / fps,
         blit=False,
         repeat=True,
