@@ -3,60 +3,93 @@ The permutation group S4: nine embedding neurons (paper Figure 6)
 =================================================================
 
 Predict the product ``a o b`` of two of the 24 permutations of four objects
-from learned embeddings, with the settings of modular addition. The paper
-finds only nine active embedding neurons (S4 has a 3x3 matrix
-representation), one of them the sign of the permutation.
+from learned 32-dimensional embeddings (section 3.3), trained on 80 % of the
+576 pairs. The paper finds only nine active embedding neurons (S4 has a 3x3
+matrix representation), one of them the sign of the permutation.
+
+Settings: the paper's text (``paper_settings("permutation_group")``: those
+of modular addition, lambda 0.1, 1, 0.1 for 5000, 10000 and 5000 full-batch
+steps, ``A = 2``) with one change from the authors' S4 notebook, Adam's
+learning rate 2e-3 instead of 1e-3. Over ten seeds (splits and
+initialisations, ``benchmarks/algorithmic_settings.py``) this reaches a mean
+test accuracy of 0.87 against 0.78 with the paper's 1e-3, with 7 to 17
+active embedding neurons (median 11) and a clean sign neuron in 4 runs of
+10. It does not reach the paper's 100 % on every seed: the network fits the
+training pairs exactly and does not always generalise from them; see
+``benchmarks/README.md`` for the settings tried.
+
+What to look for: of the 32 embedding dimensions only about ten stay
+active, and one of them is (close to) the sign of the permutation, +1 for
+even and -1 for odd permutations.
 """
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
-from _settings import training_steps
 from sklearn.model_selection import train_test_split
 
 from skbimt import BIMTClassifier
-from skbimt.datasets import make_permutation_group, permutations_of
-from skbimt.inspection import plot_network
+from skbimt.datasets import make_permutation_group, paper_settings, permutations_of
+from skbimt.inspection import NetworkDisplay
 
+settings = {**paper_settings("permutation_group"), "learning_rate": 2e-3}
+# sphinx_gallery_start_ignore
+from _settings import save_figures, training_steps  # noqa: E402
+
+settings["max_iter"] = training_steps(settings["max_iter"])
+# sphinx_gallery_end_ignore
 X, y = make_permutation_group(4)
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=0)
-clf = BIMTClassifier(
-    hidden_layer_sizes=(50, 50),
-    embedding_dim=32,
-    cost_reduction="mean",
-    lambda_schedule=((0.1, 0.25), (1.0, 0.5), (0.1, 0.25)),
-    A=2.0,
-    y_star=0.5,
-    k=30,
-    swap_every=200,
-    max_iter=training_steps(20000),
-    random_state=0,
-).fit(X_train, y_train)
+clf = BIMTClassifier(**settings, random_state=0).fit(X_train, y_train)
 print(
-    f"test accuracy {clf.score(X_test, y_test):.3f}, modularity {clf.modularity_:.3f}"
+    f"train accuracy {clf.score(X_train, y_train):.3f}, "
+    f"test accuracy {clf.score(X_test, y_test):.3f}, "
+    f"modularity {clf.modularity_:.3f}"
 )
 
 # %%
-# Active embedding dimensions (active for either token) and the sign neuron:
-# the dimension whose normalised embedding best matches the parity +-1.
-dim = clf.embedding_dim
-active = (clf.modules_[0][:dim] >= 0) | (clf.modules_[0][dim:] >= 0)
-print(
-    f"{active.sum()} active embedding neurons (paper: 9): "
-    f"{np.flatnonzero(active).tolist()}"
-)
+# Active embedding dimensions (active for either token), and the sign
+# neuron: the active dimension that correlates best with the parity of the
+# permutation (+1 even, -1 odd).
+d = clf.embedding_dim
+active = (clf.modules_[0].reshape(2, d) >= 0).any(axis=0)
+print(f"{active.sum()} active embedding neurons (paper: 9): {np.flatnonzero(active)}")
 parity = np.array([np.linalg.det(np.eye(4)[p]) for p in permutations_of(4)])
-normalised = clf.embedding_ / np.abs(clf.embedding_).max(axis=0).clip(1e-12)
-match = np.abs(normalised.T @ parity) / len(parity)
-sign = int(np.argmax(np.where(active, match, 0)))
+correlation = np.array(
+    [np.corrcoef(column, parity)[0, 1] for column in clf.embedding_.T]
+)
+correlation = np.where(active, np.nan_to_num(correlation), 0)
+sign = int(np.argmax(np.abs(correlation)))
 print(
-    f"sign neuron: embedding dimension {sign}, "
-    f"mean |value * parity| = {match[sign]:.2f} (1 for a perfect sign neuron)"
+    f"best sign neuron: embedding dimension {sign}, correlation with the parity "
+    f"{correlation[sign]:+.2f} (+-1 for a perfect sign neuron)"
 )
 
-fig, (ax, ax_emb) = plt.subplots(1, 2, figsize=(13, 4), layout="constrained")
-plot_network(clf, ax=ax, color_modules=True, labels=False)
-ax_emb.imshow(normalised[:, active].T, cmap="RdBu", vmin=-1, vmax=1)
-ax_emb.set_xlabel("group element")
-ax_emb.set_ylabel("active embedding neuron")
+# %%
+# Left: the network (the two tokens' embeddings drawn one above the other).
+# Right: the active embedding neurons over the 24 group elements, each scaled
+# to [-1, 1]; the best sign neuron is marked, the parity is the bottom row.
+normalised = clf.embedding_ / np.abs(clf.embedding_).max(axis=0).clip(1e-12)
+rows = np.flatnonzero(active)
+fig, (ax, ax_embedding) = plt.subplots(
+    1, 2, figsize=(13, 4.5), width_ratios=[1.6, 1], layout="constrained"
+)
+NetworkDisplay.from_estimator(clf, feature_names=["a", "b"], ax=ax, color_modules=True)
+image = ax_embedding.imshow(
+    np.vstack([normalised[:, rows].T, parity]),
+    cmap="RdBu",
+    vmin=-1,
+    vmax=1,
+    aspect="auto",
+)
+ax_embedding.set_yticks(
+    range(len(rows) + 1),
+    [f"{r} (sign)" if r == sign else str(r) for r in rows] + ["parity"],
+)
+ax_embedding.set_xlabel("group element (lexicographic order)")
+ax_embedding.set_ylabel("active embedding neuron")
+fig.colorbar(image, ax=ax_embedding, shrink=0.8)
+# sphinx_gallery_start_ignore
+save_figures()
+# sphinx_gallery_end_ignore
 plt.show()

@@ -14,20 +14,25 @@ small enough to read: which measurements it uses, and through which module.
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
-from _settings import training_steps
 from sklearn.datasets import load_diabetes
 from sklearn.linear_model import RidgeCV
 from sklearn.model_selection import cross_val_score, train_test_split
 from sklearn.pipeline import make_pipeline
 
 from skbimt import BIMTRegressor, BIMTRegressorCV, BIMTSelector
-from skbimt.inspection import plot_network
+from skbimt.inspection import NetworkDisplay, module_table
 
 pd.set_option("display.width", 120)
+pd.set_option("display.max_columns", None)
 data = load_diabetes(as_frame=True)
 X, y = data.data, data.target
 X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-steps = training_steps(2000)
+steps = 2000  # the default max_iter, passed to the CV estimator below too
+# sphinx_gallery_start_ignore
+from _settings import save_figures, training_steps  # noqa: E402
+
+steps = training_steps(steps)
+# sphinx_gallery_end_ignore
 
 # %%
 # Defaults, cross-validated on the training part, beside a ridge regression.
@@ -51,13 +56,12 @@ print(
 )
 
 # %%
-# Which inputs feed which module (-1: not connected to the output).
-modules = pd.Series(bimt.modules_[0], index=X.columns, name="module")
-print(modules.groupby(modules).groups)
+# Which inputs feed which module, through how many hidden neurons, and how
+# much the test R^2 drops when the module is knocked out.
+print(module_table(bimt, X_test, y_test))
 
-fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
-plot_network(bimt, ax=ax, color_modules=True)
-ax.set_title("diabetes: the trained network, inputs named by column")
+display = NetworkDisplay.from_estimator(bimt, color_modules=True)
+display.ax_.set_title("diabetes: the trained network")
 
 # %%
 # Let cross-validation choose lambda: the sparsest network within one
@@ -84,3 +88,7 @@ selected = make_pipeline(BIMTSelector(cv), RidgeCV()).fit(X_train, y_train)
 kept = selected[0].get_feature_names_out()
 print(f"kept {len(kept)} of {X.shape[1]}: {list(kept)}")
 print(f"ridge on the kept inputs, test R^2 {selected.score(X_test, y_test):.3f}")
+# sphinx_gallery_start_ignore
+save_figures()
+# sphinx_gallery_end_ignore
+plt.show()

@@ -27,6 +27,24 @@ from ._plot import (
 )
 
 
+def _spread_collapsed_layers(coords):
+    """Spread layers whose neurons all share one place (``A = 0``) over [0, 1].
+
+    With ``A = 0`` every connection has the same length and every neuron of
+    a layer sits at the same point, which draws a whole network as one
+    vertical line. Such layers are drawn side by side in neuron order
+    instead, as the unregularised network would be.
+    """
+    spread = []
+    for layer in coords:
+        layer = np.asarray(layer, dtype=np.float64)
+        if len(layer) > 1 and np.ptp(layer[:, :-1], axis=0).max() == 0:
+            layer = layer.copy()
+            layer[:, 0] = (np.arange(len(layer)) + 0.5) / len(layer)
+        spread.append(layer)
+    return spread
+
+
 def _token_layout(estimator, coords, labels):
     """Token input drawn as in the paper's Figure 5: one row per token.
 
@@ -260,7 +278,9 @@ class NetworkDisplay:
         """Draw the connectivity graph of a fitted estimator or pipeline.
 
         The trained, unit-free weights (``scaled_coefs_``) are drawn, so the
-        picture does not depend on the units of the data.
+        picture does not depend on the units of the data. A network trained
+        with ``A=0`` has all neurons of a layer at one point; its layers are
+        drawn side by side in neuron order.
 
         Parameters
         ----------
@@ -293,7 +313,9 @@ class NetworkDisplay:
             target_names=target_names,
         )
         fitted = network.estimator
-        coords, input_groups = _token_layout(fitted, fitted.coords_, network.labels)
+        coords, input_groups = _token_layout(
+            fitted, _spread_collapsed_layers(fitted.coords_), network.labels
+        )
         display = cls(
             fitted.scaled_coefs_,
             coords,

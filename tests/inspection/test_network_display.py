@@ -193,3 +193,19 @@ def test_max_lines_keeps_the_heaviest_lines_and_says_so():
     assert sum(len(c.get_segments()) for c in uncapped.weight_lines_) == passing
     with pytest.raises(ValueError, match="max_lines must be a positive integer"):
         NetworkDisplay(coefs, coords).plot(max_lines=0)
+
+
+def test_a_network_without_width_is_drawn_spread_out():
+    # A=0 (the L1 ablation) puts every neuron of a layer at one point.
+    X, y = make_regression(60, 3, random_state=0)
+    model = BIMTRegressor(
+        hidden_layer_sizes=(5,), A=0.0, swap_every=None, max_iter=20, random_state=0
+    ).fit(X, y)
+    assert np.ptp(model.coords_[1][:, 0]) == 0
+    display = NetworkDisplay.from_estimator(model, threshold=0)
+    drawn = display.neurons_.get_offsets()
+    hidden_x = np.sort(np.asarray(drawn[3:8])[:, 0])
+    np.testing.assert_allclose(hidden_x, (np.arange(5) + 0.5) / 5)
+    # Widthless layers of the user's own coordinates are left as given.
+    raw = NetworkDisplay(model.scaled_coefs_, model.coords_).plot()
+    assert np.ptp(np.asarray(raw.neurons_.get_offsets())[3:8, 0]) == 0
