@@ -28,19 +28,20 @@ from ._plot import (
 
 
 def _spread_collapsed_layers(coords):
-    """Spread layers whose neurons all share one place (``A = 0``) over [0, 1].
+    """Spread a network whose layers have no width (``A = 0``) over [0, 1].
 
-    With ``A = 0`` every connection has the same length and every neuron of
-    a layer sits at the same point, which draws a whole network as one
-    vertical line. Such layers are drawn side by side in neuron order
-    instead, as the unregularised network would be.
+    With ``A = 0`` every connection has the same length and all neurons of a
+    layer sit at one point, which draws the whole network as one vertical
+    line. Such a network is drawn with each layer's neurons side by side in
+    neuron order instead, centred like any other network.
     """
+    coords = [np.asarray(layer, dtype=np.float64) for layer in coords]
+    if any(np.ptp(layer[:, :-1], axis=0).max() > 0 for layer in coords if len(layer)):
+        return coords
     spread = []
     for layer in coords:
-        layer = np.asarray(layer, dtype=np.float64)
-        if len(layer) > 1 and np.ptp(layer[:, :-1], axis=0).max() == 0:
-            layer = layer.copy()
-            layer[:, 0] = (np.arange(len(layer)) + 0.5) / len(layer)
+        layer = layer.copy()
+        layer[:, 0] = (np.arange(len(layer)) + 0.5) / len(layer)
         spread.append(layer)
     return spread
 
@@ -226,7 +227,9 @@ class NetworkDisplay:
         labels = _check_labels_option(labels)
         max_linewidth = _check_max_linewidth(max_linewidth)
         max_lines = _check_max_lines(max_lines)
-        line_threshold, n_passing = _line_threshold(coefs, threshold, max_lines)
+        line_threshold, n_drawn, n_passing = _line_threshold(
+            coefs, threshold, max_lines
+        )
         ax = _prepare_axes(ax, coords)
         artists = _draw_network(
             ax,
@@ -246,7 +249,6 @@ class NetworkDisplay:
         self.texts_ = artists[len(coefs) + 1 :]
         self.legend_ = None
         if legend:
-            n_drawn = sum(len(lines.get_segments()) for lines in self.weight_lines_)
             handles = _legend_handles(
                 max_linewidth=max_linewidth,
                 threshold=threshold,
@@ -279,8 +281,8 @@ class NetworkDisplay:
 
         The trained, unit-free weights (``scaled_coefs_``) are drawn, so the
         picture does not depend on the units of the data. A network trained
-        with ``A=0`` has all neurons of a layer at one point; its layers are
-        drawn side by side in neuron order.
+        with ``A=0`` has all neurons of a layer at one point; each layer is
+        then drawn side by side in neuron order.
 
         Parameters
         ----------

@@ -118,17 +118,18 @@ def _line_threshold(coefs, threshold, max_lines):
 
     Returns ``threshold`` raised, when more than ``max_lines`` weights pass
     it, to the relative magnitude of the ``max_lines``-th heaviest (relative
-    to its matrix's largest, as widths are), and the number of weights that
-    pass ``threshold``.
+    to its matrix's largest, as widths are), the number of lines drawn at
+    that threshold and the number of weights that pass ``threshold``.
     """
     relative = [relative_magnitudes(w).ravel() for w in coefs]
     passing = np.concatenate([r[r > threshold] for r in relative])
     if max_lines is None or passing.size <= max_lines:
-        return threshold, passing.size
+        return threshold, passing.size, passing.size
     heaviest = np.partition(passing, passing.size - max_lines)[-max_lines:]
     # Lines strictly above the threshold are drawn: just below the lightest
     # of the heaviest max_lines, so that exactly those (and exact ties) pass.
-    return float(np.nextafter(heaviest.min(), -np.inf)), passing.size
+    raised = float(np.nextafter(heaviest.min(), -np.inf))
+    return raised, int((passing > raised).sum()), passing.size
 
 
 def _check_labels_option(labels):

@@ -148,6 +148,13 @@ def test_3d_network_and_its_legend_are_not_clipped():
     display = NetworkDisplay.from_estimator(clf, color_modules=True)
     assert display.ax_.name == "3d"
     assert_texts_inside(display.figure_)
+    # Every visible line is drawn, and the legend does not claim a cap (3D
+    # collections hold their segments only once projected by a draw).
+    visible = sum(int(m.sum()) for m in active_weight_masks(clf.scaled_coefs_))
+    assert visible < 30_000
+    assert sum(len(lines._segments3d) for lines in display.weight_lines_) == visible
+    entries = [text.get_text() for text in display.legend_.get_texts()]
+    assert not any("heaviest" in entry for entry in entries)
 
 
 def test_bad_requests_are_refused(cancer, cancer_pipeline):
@@ -206,6 +213,7 @@ def test_a_network_without_width_is_drawn_spread_out():
     drawn = display.neurons_.get_offsets()
     hidden_x = np.sort(np.asarray(drawn[3:8])[:, 0])
     np.testing.assert_allclose(hidden_x, (np.arange(5) + 0.5) / 5)
+    assert np.asarray(drawn)[8, 0] == 0.5  # the single output, centred
     # Widthless layers of the user's own coordinates are left as given.
     raw = NetworkDisplay(model.scaled_coefs_, model.coords_).plot()
     assert np.ptp(np.asarray(raw.neurons_.get_offsets())[3:8, 0]) == 0
