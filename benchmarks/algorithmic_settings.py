@@ -144,11 +144,13 @@ def summary(rows):
         active = [row["active_embedding"] for row in runs]
         signs = np.array([row["sign_match"] for row in runs])
         modularity = np.array([row["modularity"] for row in runs])
+        n_signs = int((signs >= 0.9).sum())
+        sign_column = "n/a" if np.isnan(signs).all() else f"{n_signs}/{len(runs)}"
         lines.append(
             f"| {setting} | {test.mean():.3f} +- {test.std():.3f} "
             f"(min {test.min():.3f}) | {int((test >= 0.95).sum())}/{len(runs)} | "
             f"{min(active)}-{max(active)} (median {np.median(active):g}) | "
-            f"{int((signs >= 0.9).sum())}/{len(runs)} | "
+            f"{sign_column} | "
             f"{modularity.mean():.3f} +- {modularity.std():.3f} |"
         )
     return "\n".join(lines)
