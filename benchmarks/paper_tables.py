@@ -107,7 +107,7 @@ def method_params(method, schedule, A):
     return {"lambda_schedule": schedule, "A": A}
 
 
-def estimator_task(task, seed, steps, mnist, n_symbolic=100):
+def estimator_task(task, seed, mnist, n_symbolic=100):
     """Data, estimator class and paper settings of an estimator-based task.
 
     The settings are :func:`skbimt.datasets.paper_settings`, stated in full,
@@ -157,7 +157,7 @@ def estimator_task(task, seed, steps, mnist, n_symbolic=100):
 
 def run_estimator(task, method, seed, steps, mnist, n_symbolic):
     cls, settings, (X, y, X_test, y_test) = estimator_task(
-        task, seed, steps, mnist, n_symbolic
+        task, seed, mnist, n_symbolic
     )
     ablation = method_params(method, settings["lambda_schedule"], settings["A"])
     model = cls(**{**settings, "max_iter": steps, **ablation}, random_state=seed)
