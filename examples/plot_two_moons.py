@@ -42,7 +42,10 @@ print(
 # %%
 # The network over training (top) and its decision boundary (bottom). The
 # snapshots hold the weights and biases of each step, so the boundary of an
-# early network is one forward pass away.
+# early network is one forward pass away. They are in training units: the
+# paper's settings do not standardize, so these are the data's own units
+# (with ``standardize=True``, pass ``(X - x_mean_) / x_scale_``
+# first).
 grid = np.stack(np.meshgrid(np.linspace(-1.5, 2.5, 150), np.linspace(-1, 1.5, 150)), -1)
 points = grid.reshape(-1, 2)
 
