@@ -20,14 +20,14 @@ the graph whose residual-stream layers are merged into one set of neurons.
 
 **Shortened:** the paper trains for 40000 steps (10000 per lambda); this
 example trains for 10000 (2500 per lambda), which takes about a minute per
-network instead of five. On seed 0 the BIMT network ends within a few
-percent of the full run: test MSE 5.2e-4 against 5.1e-4, modularity 0.37
-against 0.41. Set ``steps = 40000`` below for the paper's run
-(``benchmarks/paper_tables.py --tasks in_context`` runs it over seeds).
+network instead of five. On seed 0 the BIMT network ends close to the full
+run's: test MSE 5.2e-4 against 5.1e-4, modularity 0.37 against 0.41. Set
+``steps = 40000`` below for the paper's run (``benchmarks/paper_tables.py
+--tasks in_context`` runs it over seeds).
 
 What to look for: the last block keeps few connections, the predictions lie
-on the diagonal, and single neurons of the residual stream encode the slope
-``w`` of the sequence, non-linearly (Figure 7, right).
+on the diagonal, and a few neurons of the residual stream encode the slope
+``w`` of the sequence, together and non-linearly (Figure 7, right).
 """
 
 # %%
