@@ -33,6 +33,19 @@ Settings (each a change to :func:`skbimt.datasets.paper_settings`):
     ``lr2e-3`` trained twice as long (phases stretched), with lambda 2 in
     the middle phase, or without the weak last phase (lambda 1 from step
     5000 to the end).
+``paper_L1``, ``paper_vanilla``
+    The baselines of Tables 1 and 2 with the paper's text: L1 (``A = 0``,
+    no swaps) and vanilla (``lambda = 0``, no swaps).
+``paper_40k``, ``wd0.1``, ``wd0.3``
+    The paper's text trained twice as long (phases stretched), or with
+    decoupled weight decay (AdamW, ``weight_decay``) of the given strength.
+``decay``, ``decay_L1``, ``decay_vanilla``
+    Neither the paper's nor the notebook's: the paper's text trained twice
+    as long (40000 steps, phases stretched) with decoupled weight decay 0.1,
+    and the same training for the L1 (``A = 0``, no swaps) and vanilla
+    (``lambda = 0``, no swaps) baselines of Tables 1 and 2.
+``decay_0.3``, ``decay_0.3_L1``, ``decay_0.3_vanilla``
+    The same with weight decay 0.3.
 
 Results go to ``<output>/algorithmic_<task>.csv`` (one row per run) and are
 summarised on stdout as Markdown.
@@ -77,7 +90,22 @@ CHANGES = {
         "learning_rate": 2e-3,
         "lambda_schedule": ((0.1, 0.25), (1.0, 0.75)),
     },
+    "paper_L1": {"A": 0.0, "swap_every": None},
+    "paper_vanilla": {"lambda_schedule": 0.0, "swap_every": None},
+    "paper_40k": {"max_iter": 40000},
+    "wd0.1": {"weight_decay": 0.1},
+    "wd0.3": {"weight_decay": 0.3},
 }
+for _decay, _suffix in ((0.1, ""), (0.3, "_0.3")):
+    CHANGES[f"decay{_suffix}"] = {"max_iter": 40000, "weight_decay": _decay}
+    CHANGES[f"decay{_suffix}_L1"] = {
+        **CHANGES[f"decay{_suffix}"],
+        **CHANGES["paper_L1"],
+    }
+    CHANGES[f"decay{_suffix}_vanilla"] = {
+        **CHANGES[f"decay{_suffix}"],
+        **CHANGES["paper_vanilla"],
+    }
 TASKS = {
     "s4": (lambda: make_permutation_group(4), "permutation_group"),
     "modular_addition": (lambda: make_modular_addition(59), "modular_addition"),

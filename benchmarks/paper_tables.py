@@ -17,7 +17,10 @@ the image task, so the paper's lambda values apply unchanged. The symbolic
 formulas train on 100 samples (the notebooks'; ``--symbolic-samples``), and
 the in-context task draws slopes from U[-1, 1] and inputs from U[1, 3], as
 the notebook that produced the paper's losses does (the paper's text swaps
-the two ranges in section 3.4).
+the two ranges in section 3.4). With the paper's settings S4 generalises on
+some seeds only; ``algorithmic_settings.py --task s4 --settings decay_0.3
+decay_0.3_L1 decay_0.3_vanilla`` trains its three columns with the setting
+that generalises (40000 steps, weight decay 0.3).
 
 MNIST cannot be downloaded on an offline machine: the image column uses
 scikit-learn's bundled 8x8 digits (``--mnist`` switches to real MNIST through
@@ -121,10 +124,10 @@ def estimator_task(task, seed, mnist, n_symbolic=100):
         X_test, y_test = ds.make_symbolic(formula, 1000, random_state=1000 + seed)
         settings = ds.paper_settings("symbolic")
         if formula == "c":
-            # Four hidden layers (section 3.1); the authors' notebook raises
-            # lambda 3x, not 10x.
+            # Four hidden layers (section 3.1), with the paper's schedule:
+            # the authors' notebook raises lambda only 3x for (c), with which
+            # BIMT's modularity ties L1's over ten seeds (benchmarks/README.md).
             settings["hidden_layer_sizes"] = (20, 20, 20, 20)
-            settings["lambda_schedule"] = ((1e-3, 0.25), (3e-3, 0.75))
         return BIMTRegressor, settings, (X, y, X_test, y_test)
     if task == "two_moons":
         X, y = ds.make_two_moons(200, random_state=seed)

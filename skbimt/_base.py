@@ -283,6 +283,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         "standardize": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
@@ -315,6 +316,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         standardize=True,
         max_iter=2000,
         learning_rate=1e-2,
+        weight_decay=0.0,
         batch_size=None,
         early_stopping=False,
         validation_fraction=0.1,
@@ -343,6 +345,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self.standardize = standardize
         self.max_iter = max_iter
         self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
         self.batch_size = batch_size
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
@@ -410,6 +413,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         """Train with ``lambda_schedule``; install the result with extras."""
         lambdas = lambda_values(lambda_schedule, self.max_iter)
         hidden = self._validated_hidden_sizes()
+        self._check_weight_decay()
         device = resolve_device(self.device)
         rng = check_random_state(self.random_state)
         data = self._validate_fit_data(X, y, sample_weight, hidden, rng)
@@ -469,6 +473,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         return TrainingSettings(
             lambdas=lambdas,
             learning_rate=float(self.learning_rate),
+            weight_decay=float(self.weight_decay),
             batch_size=self.batch_size,
             swap_every=self.swap_every,
             k=self.k,
@@ -733,6 +738,16 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 f"{self.hidden_layer_sizes!r}."
             )
         return [int(n) for n in sizes]
+
+    def _check_weight_decay(self):
+        shrink = self.learning_rate * self.weight_decay
+        if shrink >= 1:
+            raise ValueError(
+                f"learning_rate * weight_decay must be below 1, got "
+                f"{self.learning_rate} * {self.weight_decay} = {shrink:g}: each "
+                "step multiplies the parameters by 1 - learning_rate * "
+                "weight_decay. Use a smaller weight_decay (0.1 or less is usual)."
+            )
 
     def _validated_input_shape(self, n_features):
         if self.input_shape is None:

@@ -221,6 +221,7 @@ def fitted_state(estimator):
         ({"hidden_layer_sizes": (3, 0)}, lambda X, y: (X, y)),
         ({"input_shape": (3, 3)}, lambda X, y: (X, y)),
         ({"early_stopping": True}, lambda X, y: (X[:3], y[:3])),
+        ({"learning_rate": 0.5, "weight_decay": 2.0}, lambda X, y: (X, y)),
     ],
 )
 def test_a_failed_refit_leaves_the_fitted_model_untouched(change, X_y):
@@ -234,6 +235,27 @@ def test_a_failed_refit_leaves_the_fitted_model_untouched(change, X_y):
     assert fitted_state(clf) == before
     np.testing.assert_array_equal(clf.predict(X), prediction)
     assert list(clf.classes_) == [0, 1, 2] and clf.n_features_in_ == 4
+
+
+def test_weight_decay_too_strong_for_the_learning_rate_is_refused():
+    X, y = data(50)
+    reg = BIMTRegressor(learning_rate=0.1, weight_decay=10.0, max_iter=10)
+    with pytest.raises(ValueError, match=r"learning_rate \* weight_decay must be"):
+        reg.fit(X, y)
+
+
+def test_weight_decay_shrinks_the_fitted_network():
+    # lambda 0 and no swaps: weight decay is the only pull towards zero.
+    X, y = data(100)
+    common = {"lambda_schedule": 0.0, "swap_every": None, "max_iter": 300}
+    for seed in range(10):
+        plain = BIMTRegressor(random_state=seed, **common).fit(X, y)
+        decayed = BIMTRegressor(random_state=seed, weight_decay=1.0, **common)
+        decayed.fit(X, y)
+        norms = [
+            sum(np.abs(w).sum() for w in est.scaled_coefs_) for est in (plain, decayed)
+        ]
+        assert norms[1] < 0.9 * norms[0], (seed, norms)
 
 
 def test_a_refit_on_other_data_leaves_nothing_stale():

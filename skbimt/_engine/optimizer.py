@@ -34,8 +34,9 @@ def _fused_adam_works(dtype, device):
 class FlatAdam:
     """Adam (Kingma and Ba, 2015) updating one flat tensor in place.
 
-    Same arithmetic as ``torch.optim.Adam`` with ``amsgrad=False`` and no
-    weight decay, without its per-step dispatch over parameter groups. Where
+    Same arithmetic as ``torch.optim.Adam`` with ``amsgrad=False`` (and,
+    with ``weight_decay``, as ``torch.optim.AdamW``), without its per-step
+    dispatch over parameter groups. Where
     torch's fused Adam kernel works for this tensor's dtype and device (see
     :func:`_fused_adam_works`) one call does the whole update; otherwise the
     update runs as six public in-place tensor operations.
@@ -50,13 +51,17 @@ class FlatAdam:
         Decay rates of the first and second moment estimates.
     eps : float, default=1e-8
         Added to the denominator for numerical stability.
+    weight_decay : float, default=0.0
+        Decoupled weight decay (AdamW, Loshchilov and Hutter, 2019): every
+        step first multiplies the parameters by ``1 - lr * weight_decay``.
     """
 
     _fused_support = {}
 
-    def __init__(self, param, lr, betas=(0.9, 0.999), eps=1e-8):
+    def __init__(self, param, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         self.param = param
         self.lr = lr
+        self.weight_decay = weight_decay
         self.beta1, self.beta2 = betas
         self.eps = eps
         self.exp_avg = torch.zeros_like(param)
@@ -75,6 +80,8 @@ class FlatAdam:
     def step(self, grad):
         """Apply one update with gradient ``grad``."""
         self.n_steps += 1
+        if self.weight_decay:
+            self.param.mul_(1 - self.lr * self.weight_decay)
         if self._fused:
             self._step_tensor.add_(self._one)
             torch._fused_adam_(

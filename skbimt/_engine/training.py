@@ -82,6 +82,8 @@ class TrainingSettings:
         Regularization strength at each step.
     learning_rate : float
         Adam's learning rate.
+    weight_decay : float
+        Decoupled weight decay (AdamW); 0 for plain Adam.
     batch_size : int or None
         Samples per step; None for full batch. Mini-batches are consecutive
         slices of a stream of shuffled epochs, so every sample is used once
@@ -114,6 +116,7 @@ class TrainingSettings:
 
     lambdas: np.ndarray
     learning_rate: float = 1e-3
+    weight_decay: float = 0.0
     batch_size: int = None
     swap_every: int = None
     k: int = 6
@@ -237,7 +240,7 @@ def train(network, data, settings, rng):
     backprop = MLPBackprop(
         layout, network.activation, network.loss, flat, grad, weighted=weighted
     )
-    adam = FlatAdam(flat, settings.learning_rate)
+    adam = FlatAdam(flat, settings.learning_rate, weight_decay=settings.weight_decay)
     lengths = torch.empty_like(flat)
 
     def refresh_lengths():

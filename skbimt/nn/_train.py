@@ -15,11 +15,12 @@ def train_module(
     max_iter,
     lambda_schedule,
     learning_rate=1e-3,
+    weight_decay=0.0,
     k=6,
     swap_every=200,
     cost_reduction="sum",
 ):
-    """Train a torch module with BIMT: Adam on ``loss + lambda * cost``, with swaps.
+    """Train a torch module with BIMT: Adam(W) on ``loss + lambda * cost``, with swaps.
 
     The training loop of the estimators, for modules declared with
     :class:`~skbimt.nn.BIMT` (autograd does the gradients here).
@@ -38,6 +39,9 @@ def train_module(
     lambda_schedule : float, sequence of (float, float) or callable
         As for the estimators, see :func:`skbimt.nn.lambda_values`.
     learning_rate : float, default=1e-3
+    weight_decay : float, default=0.0
+        Decoupled weight decay; with a nonzero value the optimizer is
+        ``torch.optim.AdamW``.
     k : int, default=6
         Neurons tried per layer at each swap pass.
     swap_every : int or None, default=200
@@ -52,7 +56,12 @@ def train_module(
         loss and the connection cost before each step.
     """
     lambdas = lambda_values(lambda_schedule, max_iter).tolist()
-    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    if weight_decay:
+        optimizer = torch.optim.AdamW(
+            model.parameters(), lr=learning_rate, weight_decay=weight_decay
+        )
+    else:
+        optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
     losses, costs = np.empty(max_iter), np.empty(max_iter)
     for step in range(max_iter):
         inputs, targets = batches(step)

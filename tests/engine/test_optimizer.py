@@ -1,4 +1,4 @@
-"""FlatAdam computes torch.optim.Adam, with and without the fused kernel."""
+"""FlatAdam computes torch.optim.Adam(W), with and without the fused kernel."""
 
 import pytest
 import torch
@@ -9,14 +9,18 @@ from skbimt._engine.optimizer import FlatAdam
 
 @pytest.mark.parametrize("fused", [True, False])
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
-def test_flat_adam_matches_torch_adam(fused, dtype):
+@pytest.mark.parametrize("weight_decay", [0.0, 0.5])
+def test_flat_adam_matches_torch_adam(fused, dtype, weight_decay):
     generator = torch.Generator().manual_seed(0)
     start = torch.randn(50, generator=generator, dtype=dtype)
     grads = [torch.randn(50, generator=generator, dtype=dtype) for _ in range(30)]
     reference = torch.nn.Parameter(start.clone())
-    torch_adam = torch.optim.Adam([reference], lr=1e-2)
+    if weight_decay:
+        torch_adam = torch.optim.AdamW([reference], lr=1e-2, weight_decay=weight_decay)
+    else:
+        torch_adam = torch.optim.Adam([reference], lr=1e-2)
     ours = start.clone()
-    adam = FlatAdam(ours, lr=1e-2)
+    adam = FlatAdam(ours, lr=1e-2, weight_decay=weight_decay)
     if fused and not adam._fused:
         pytest.skip("this torch build has no usable fused Adam kernel")
     adam._fused = fused
@@ -51,3 +55,13 @@ def test_a_kernel_that_fails_or_disagrees_is_not_used(monkeypatch):
     assert not adam._fused
     adam.step(torch.ones(3))  # the public in-place update works without it
     assert optimizer._fused_adam_works(torch.float32, "cpu") is False
+
+
+def test_weight_decay_alone_shrinks_geometrically():
+    # With a zero gradient Adam moves nothing: only the decay acts.
+    start = torch.linspace(-1, 1, 7, dtype=torch.float64)
+    ours = start.clone()
+    adam = FlatAdam(ours, lr=0.1, weight_decay=0.5)
+    for _ in range(10):
+        adam.step(torch.zeros(7, dtype=torch.float64))
+    torch.testing.assert_close(ours, start * 0.95**10)

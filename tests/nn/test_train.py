@@ -52,3 +52,23 @@ def test_train_module_follows_the_schedule_and_swaps(monkeypatch):
         loss.backward()
         optimizer.step()
     assert history["loss"][199] == pytest.approx(loss.item(), rel=1e-5)
+
+
+def test_train_module_weight_decay_is_decoupled():
+    # A loss with zero gradient and lambda 0: only the decay moves weights.
+    model, bimt = declared_mlp()
+    start = [p.detach().clone() for p in model.parameters()]
+    X = torch.zeros(4, 3)
+    train_module(
+        model,
+        bimt,
+        lambda step: (X, None),
+        lambda output, target: 0.0 * output.sum(),
+        max_iter=20,
+        lambda_schedule=0.0,
+        learning_rate=0.1,
+        weight_decay=0.5,
+        swap_every=None,
+    )
+    for before, after in zip(start, model.parameters(), strict=True):
+        torch.testing.assert_close(after.detach(), before * 0.95**20)
