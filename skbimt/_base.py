@@ -746,7 +746,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 f"learning_rate * weight_decay must be below 1, got "
                 f"{self.learning_rate} * {self.weight_decay} = {shrink:g}: each "
                 "step multiplies the parameters by 1 - learning_rate * "
-                "weight_decay. Use a smaller weight_decay (0.1 or less is usual)."
+                "weight_decay. Lower weight_decay or learning_rate."
             )
 
     def _validated_input_shape(self, n_features):
