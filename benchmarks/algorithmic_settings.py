@@ -33,19 +33,18 @@ Settings (each a change to :func:`skbimt.datasets.paper_settings`):
     ``lr2e-3`` trained twice as long (phases stretched), with lambda 2 in
     the middle phase, or without the weak last phase (lambda 1 from step
     5000 to the end).
-``paper_L1``, ``paper_vanilla``
-    The baselines of Tables 1 and 2 with the paper's text: L1 (``A = 0``,
-    no swaps) and vanilla (``lambda = 0``, no swaps).
-``paper_40k``, ``wd0.1``, ``wd0.3``
-    The paper's text trained twice as long (phases stretched), or with
-    decoupled weight decay (AdamW, ``weight_decay``) of the given strength.
-``decay``, ``decay_L1``, ``decay_vanilla``
+``paper_40k``
+    The paper's text trained twice as long (phases stretched).
+``decay``, ``decay_0.3``
     Neither the paper's nor the notebook's: the paper's text trained twice
-    as long (40000 steps, phases stretched) with decoupled weight decay 0.1,
-    and the same training for the L1 (``A = 0``, no swaps) and vanilla
-    (``lambda = 0``, no swaps) baselines of Tables 1 and 2.
-``decay_0.3``, ``decay_0.3_L1``, ``decay_0.3_vanilla``
-    The same with weight decay 0.3.
+    as long (40000 steps, phases stretched) with decoupled weight decay
+    (AdamW, ``weight_decay``) 0.1 or 0.3.
+
+Every setting also comes as the baselines of Tables 1 and 2, trained the
+same way: ``<setting>_L1`` (``A = 0``, no swaps) and ``<setting>_vanilla``
+(``lambda = 0``, no swaps), as defined by ``paper_tables.method_params``;
+for example ``paper_L1`` or ``decay_0.3_vanilla``. Data and splits are
+``paper_tables.estimator_task``'s.
 
 Results go to ``<output>/algorithmic_<task>.csv`` (one row per run) and are
 summarised on stdout as Markdown.
@@ -59,15 +58,9 @@ import time
 import numpy as np
 import torch
 from joblib import Parallel, delayed
-from sklearn.model_selection import train_test_split
+from paper_tables import estimator_task, method_params
 
-from skbimt import BIMTClassifier
-from skbimt.datasets import (
-    make_modular_addition,
-    make_permutation_group,
-    paper_settings,
-    permutations_of,
-)
+from skbimt.datasets import permutations_of
 
 CHANGES = {
     "paper": {},
@@ -90,26 +83,26 @@ CHANGES = {
         "learning_rate": 2e-3,
         "lambda_schedule": ((0.1, 0.25), (1.0, 0.75)),
     },
-    "paper_L1": {"A": 0.0, "swap_every": None},
-    "paper_vanilla": {"lambda_schedule": 0.0, "swap_every": None},
     "paper_40k": {"max_iter": 40000},
-    "wd0.1": {"weight_decay": 0.1},
-    "wd0.3": {"weight_decay": 0.3},
+    "decay": {"max_iter": 40000, "weight_decay": 0.1},
+    "decay_0.3": {"max_iter": 40000, "weight_decay": 0.3},
 }
-for _decay, _suffix in ((0.1, ""), (0.3, "_0.3")):
-    CHANGES[f"decay{_suffix}"] = {"max_iter": 40000, "weight_decay": _decay}
-    CHANGES[f"decay{_suffix}_L1"] = {
-        **CHANGES[f"decay{_suffix}"],
-        **CHANGES["paper_L1"],
-    }
-    CHANGES[f"decay{_suffix}_vanilla"] = {
-        **CHANGES[f"decay{_suffix}"],
-        **CHANGES["paper_vanilla"],
-    }
-TASKS = {
-    "s4": (lambda: make_permutation_group(4), "permutation_group"),
-    "modular_addition": (lambda: make_modular_addition(59), "modular_addition"),
-}
+BASELINES = {"_L1": "L1", "_vanilla": "vanilla"}
+SETTINGS = list(CHANGES) + [
+    change + suffix for suffix in BASELINES for change in CHANGES
+]
+#: Our task names -> paper_tables' task names.
+TASKS = {"s4": "permutation_s4", "modular_addition": "modular_addition"}
+
+
+def setting_params(paper, setting):
+    """Estimator parameters of a named setting, from the paper's ``paper``."""
+    change, method = setting, "BIMT"
+    for suffix, baseline in BASELINES.items():
+        if setting.endswith(suffix):
+            change, method = setting.removesuffix(suffix), baseline
+    params = {**paper, **CHANGES[change]}
+    return {**params, **method_params(method, params["lambda_schedule"], params["A"])}
 
 
 def active_embedding_dims(clf):
@@ -136,16 +129,13 @@ def sign_match(clf, active):
 
 def run(task, setting, seed, steps):
     torch.set_num_threads(1)
-    make_data, settings_name = TASKS[task]
-    X, y = make_data()
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.2, random_state=seed
-    )
-    params = {**paper_settings(settings_name), **CHANGES[setting]}
+    estimator, paper, data = estimator_task(TASKS[task], seed, mnist=False)
+    X_train, y_train, X_test, y_test = data
+    params = setting_params(paper, setting)
     if steps is not None:
         params["max_iter"] = steps
     start = time.perf_counter()
-    clf = BIMTClassifier(**params, random_state=seed).fit(X_train, y_train)
+    clf = estimator(**params, random_state=seed).fit(X_train, y_train)
     active = active_embedding_dims(clf)
     return {
         "task": task,
@@ -199,9 +189,7 @@ def read_rows(path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--task", choices=sorted(TASKS), default="s4")
-    parser.add_argument(
-        "--settings", nargs="+", choices=list(CHANGES), default=["paper"]
-    )
+    parser.add_argument("--settings", nargs="+", choices=SETTINGS, default=["paper"])
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--steps", type=int, default=None, help="default: the paper's")
