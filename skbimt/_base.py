@@ -35,7 +35,13 @@ from ._engine.geometry import DISTANCE_NORMS, Geometry
 from ._engine.network import ACTIVATIONS, MLP, FlatLayout, forward, init_parameters
 from ._engine.schedule import final_stretch_start, lambda_values
 from ._engine.swap import swappable_layers
-from ._engine.training import Network, TrainingData, TrainingSettings, train
+from ._engine.training import (
+    CHECK_EVERY,
+    Network,
+    TrainingData,
+    TrainingSettings,
+    train,
+)
 from ._scaling import Scaling, fold
 from ._validation import warn
 from .exceptions import DivergenceWarning
@@ -254,6 +260,32 @@ def _renamed_init(init, owner):
     renamed.__qualname__ = f"{owner.__qualname__}.__init__"
     renamed.__doc__ = init.__doc__
     return renamed
+
+
+#: How many times the untrained network's loss the kept weights' training
+#: loss may reach before a fit counts as diverged. A network that the
+#: connection cost empties ends near the constant prediction's loss, about
+#: the untrained network's, so a factor of 2 leaves room for that.
+LOSS_RISE_LIMIT = 2.0
+
+
+def _loss_rise(log, window=CHECK_EVERY):
+    """Ratio of the kept weights' training loss to the first step's, if too high.
+
+    The kept weights are those of step ``best_step`` when early stopping
+    restored them, else the last step's; their loss is the mean over the
+    ``window`` steps before. Returns None when the ratio is at most
+    ``LOSS_RISE_LIMIT`` (or there is nothing to compare).
+    """
+    restored = log.validation_scores and log.best_step is not None
+    end = log.best_step if restored else log.n_iter
+    if end < 2 or log.loss_curve is None or len(log.loss_curve) < end:
+        return None
+    start = float(log.loss_curve[0])
+    kept = float(np.mean(log.loss_curve[max(1, end - window) : end]))
+    if start <= 0 or not np.isfinite(kept) or kept <= LOSS_RISE_LIMIT * start:
+        return None
+    return kept / start
 
 
 class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
@@ -514,6 +546,15 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 f"the model keeps the last finite weights, from step "
                 f"{log.n_iter}.{unfinished} Lower learning_rate or "
                 "lambda_schedule, or scale X (and y for regression).",
+                DivergenceWarning,
+            )
+        elif (rise := _loss_rise(log)) is not None:
+            warn(
+                f"The training loss ended {rise:.3g} times higher than the "
+                "untrained network's: training diverged without overflowing, "
+                f"and the model is worse than its starting point.{unfinished} "
+                "Lower learning_rate or lambda_schedule, or scale X (and y "
+                "for regression).",
                 DivergenceWarning,
             )
         elif log.stop_reason == "interrupted":

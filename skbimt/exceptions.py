@@ -4,9 +4,12 @@ __all__ = ["DivergenceWarning"]
 
 
 class DivergenceWarning(UserWarning):
-    """Training stopped because the loss or the weights became NaN or infinite.
+    """Training diverged: the model is not what training should have given.
 
-    The estimator keeps the last finite weights; its ``n_iter_`` says from
-    which step. Lower ``learning_rate`` or ``lambda_schedule``, or scale the
+    Issued when the loss or the weights became NaN or infinite, in which case
+    training stopped and the estimator keeps the last finite weights (its
+    ``n_iter_`` says from which step); and when the loss stayed finite but
+    the kept weights' training loss ended more than twice the untrained
+    network's. Lower ``learning_rate`` or ``lambda_schedule``, or scale the
     data (``standardize=True``).
     """

@@ -13,7 +13,9 @@ from sklearn.datasets import load_iris
 from sklearn.exceptions import NotFittedError
 
 from skbimt import BIMTClassifier, BIMTRegressor, DivergenceWarning
+from skbimt._base import _loss_rise
 from skbimt._engine import training
+from skbimt._engine.training import CHECK_EVERY, TrainingLog
 
 from .outcomes import outcome
 
@@ -140,6 +142,48 @@ def test_diverging_fit_warns_and_keeps_last_finite_weights():
         np.testing.assert_array_equal(w, expected)
     assert len(reg.loss_curve_) == 200 and np.isfinite(reg.loss_curve_).all()
     assert np.isfinite(reg.predict(X)).all()
+
+
+@outcome(at_least=100.0)
+def runaway_loss_rise(seed):
+    """Final over first training loss with a learning rate far too high.
+
+    Adam's steps of about 1000 keep every value finite, so only the loss
+    itself shows that the fit ran away.
+    """
+    X, y = data(200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergenceWarning)
+        reg = BIMTRegressor(max_iter=300, learning_rate=1e3, random_state=seed)
+        curve = reg.fit(X, y).loss_curve_
+    return curve[-CHECK_EVERY:].mean() / curve[0]
+
+
+@pytest.mark.trained
+def test_a_fit_that_runs_away_without_overflowing_warns():
+    runaway_loss_rise.check()
+    X, y = data(200)
+    reg = BIMTRegressor(max_iter=300, learning_rate=1e3, random_state=0)
+    with pytest.warns(DivergenceWarning, match="diverged without overflowing"):
+        reg.fit(X, y)
+    assert np.isfinite(reg.predict(X)).all()
+
+
+def test_loss_rise_compares_the_kept_weights_with_the_untrained_network():
+    curve = np.r_[1.0, np.full(299, 0.1)]
+    assert _loss_rise(TrainingLog(n_iter=300, loss_curve=curve)) is None
+    # A network the cost emptied ends near the untrained network's loss.
+    curve = np.r_[1.0, np.full(299, 1.5)]
+    assert _loss_rise(TrainingLog(n_iter=300, loss_curve=curve)) is None
+    curve = np.r_[1.0, np.full(299, 5.0)]
+    assert _loss_rise(TrainingLog(n_iter=300, loss_curve=curve)) == 5.0
+    # Early stopping restored the weights of step 200, before the rise.
+    curve = np.r_[1.0, np.full(199, 0.1), np.full(100, 5.0)]
+    restored = TrainingLog(
+        n_iter=300, loss_curve=curve, validation_scores=[0.9], best_step=200
+    )
+    assert _loss_rise(restored) is None
+    assert _loss_rise(TrainingLog(n_iter=300, loss_curve=curve)) == 5.0
 
 
 def test_lambda_beyond_float32_is_refused():
