@@ -3,6 +3,8 @@
 Five-fold cross-validation, every model in the same run, one thread each:
 
 * ``BIMT``: ``BIMTRegressor()`` / ``BIMTClassifier()``, defaults;
+* ``BIMT input_cost=C`` (with ``--input-cost C``): the defaults with a
+  ``C`` times dearer first weight matrix;
 * ``BIMT-CV``: ``BIMTRegressorCV()`` / ``BIMTClassifierCV()`` (inner 5-fold
   CV over the lambda path, the sparsest network within one standard error);
 * ``MLP``: ``MLPRegressor()`` / ``MLPClassifier()`` defaults behind a
@@ -20,12 +22,15 @@ Friedman #1 (500 rows, 5 informative and 5 noise columns) and
 ``make_classification`` (500 rows, 5 informative and 15 noise columns).
 Columns: mean (std) test score (R^2 or accuracy), mean fit time per fold,
 active hidden neurons of the fold networks, and inputs kept
-(``feature_importances_ >= 0.01``, the ``BIMTSelector`` default), split into
-informative / noise on the synthetic sets.
+(``feature_importances_ >= threshold``, by default 0.01, the ``BIMTSelector``
+default; several thresholds give one count each, separated by ``;``), split
+into informative / noise on the synthetic sets.
 
     python benchmarks/tabular.py                  # ~25 min on 2 cores
     python benchmarks/tabular.py --no-cv          # without BIMT-CV, ~3 min
     python benchmarks/tabular.py --data diabetes breast_cancer
+    python benchmarks/tabular.py --no-cv --data classification --data-seed 3 \
+        --input-cost 3 --threshold 0.01 0.05
 """
 
 import argparse
@@ -59,16 +64,21 @@ from skbimt import BIMTClassifier, BIMTClassifierCV, BIMTRegressor, BIMTRegresso
 from skbimt._connectivity import DEFAULT_THRESHOLD, active_neuron_masks
 
 
-def datasets():
-    """name -> (X, y, task, number of informative leading columns or None)."""
-    friedman = make_friedman1(n_samples=500, n_features=10, noise=1.0, random_state=0)
+def datasets(seed=0):
+    """name -> (X, y, task, number of informative leading columns or None).
+
+    ``seed`` draws the synthetic sets.
+    """
+    friedman = make_friedman1(
+        n_samples=500, n_features=10, noise=1.0, random_state=seed
+    )
     classification = make_classification(
         n_samples=500,
         n_features=20,
         n_informative=5,
         n_redundant=0,
         shuffle=False,
-        random_state=0,
+        random_state=seed,
     )
     return {
         "diabetes": (*load_diabetes(return_X_y=True), "regression", None),
@@ -81,11 +91,12 @@ def datasets():
     }
 
 
-def models(task, with_cv):
+def models(task, with_cv, input_cost=None):
     scaled = StandardScaler
     if task == "regression":
         found = {
             "BIMT": BIMTRegressor(random_state=0),
+            "BIMT input_cost": BIMTRegressor(input_cost=input_cost, random_state=0),
             "BIMT-CV": BIMTRegressorCV(random_state=0),
             "MLP": TransformedTargetRegressor(
                 make_pipeline(scaled(), MLPRegressor(random_state=0)),
@@ -97,6 +108,7 @@ def models(task, with_cv):
     else:
         found = {
             "BIMT": BIMTClassifier(random_state=0),
+            "BIMT input_cost": BIMTClassifier(input_cost=input_cost, random_state=0),
             "BIMT-CV": BIMTClassifierCV(random_state=0),
             "MLP": make_pipeline(scaled(), MLPClassifier(random_state=0)),
             "linear": make_pipeline(scaled(), LogisticRegression(max_iter=1000)),
@@ -104,6 +116,10 @@ def models(task, with_cv):
         }
     if not with_cv:
         del found["BIMT-CV"]
+    if input_cost is None:
+        del found["BIMT input_cost"]
+    else:
+        found[f"BIMT input_cost={input_cost:g}"] = found.pop("BIMT input_cost")
     return found
 
 
@@ -114,12 +130,13 @@ def lasso_selector(task):
     return make_pipeline(StandardScaler(), SelectFromModel(l1))
 
 
-def network_summary(estimator):
+def network_summary(estimator, thresholds):
     """Active hidden neurons and the kept-input mask of a fitted BIMT model."""
     masks = active_neuron_masks(estimator.scaled_coefs_, DEFAULT_THRESHOLD)
     hidden = sum(int(mask.sum()) for mask in masks[1:-1])
     total = sum(mask.size for mask in masks[1:-1])
-    return hidden, total, estimator.feature_importances_ >= DEFAULT_THRESHOLD
+    kept = [estimator.feature_importances_ >= t for t in thresholds]
+    return hidden, total, kept
 
 
 def kept_text(kept, informative):
@@ -129,12 +146,12 @@ def kept_text(kept, informative):
     return f"{signal.sum():.1f}/{signal.size} + {noise.sum():.1f}/{noise.size} noise"
 
 
-def evaluate(name, X, y, task, informative, with_cv):
+def evaluate(X, y, task, informative, with_cv, input_cost, thresholds):
     splitter = (KFold if task == "regression" else StratifiedKFold)(
         5, shuffle=True, random_state=0
     )
     rows = []
-    for label, model in models(task, with_cv).items():
+    for label, model in models(task, with_cv, input_cost).items():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             result = cross_validate(model, X, y, cv=splitter, return_estimator=True)
@@ -147,11 +164,11 @@ def evaluate(name, X, y, task, informative, with_cv):
             "inputs": "",
         }
         if label.startswith("BIMT"):
-            summaries = [network_summary(e) for e in result["estimator"]]
+            summaries = [network_summary(e, thresholds) for e in result["estimator"]]
             active = np.mean([s[0] for s in summaries])
             row["hidden"] = f"{active:.1f}/{summaries[0][1]}"
             kept = np.mean([s[2] for s in summaries], axis=0)
-            row["inputs"] = kept_text(kept, informative)
+            row["inputs"] = " ; ".join(kept_text(k, informative) for k in kept)
         rows.append(row)
     if informative is not None:
         masks, seconds = [], []
@@ -178,14 +195,39 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", nargs="+", default=None, help="data set names")
     parser.add_argument("--no-cv", action="store_true", help="skip BIMT-CV")
+    parser.add_argument(
+        "--input-cost", type=float, help="add BIMT with this input_cost"
+    )
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        nargs="+",
+        default=[DEFAULT_THRESHOLD],
+        help="importances from which an input counts as kept",
+    )
+    parser.add_argument(
+        "--data-seed", type=int, default=0, help="seed of the synthetic sets"
+    )
     args = parser.parse_args()
     set_single_thread()
     print_header("skbimt on tables: 5-fold CV, defaults beside the usual choices")
-    available = datasets()
+    print(
+        f"\nSynthetic sets drawn with seed {args.data_seed}; inputs kept at "
+        f"importance >= {' ; '.join(f'{t:g}' for t in args.threshold)}."
+    )
+    available = datasets(args.data_seed)
     for name in args.data or available:
         X, y, task, informative = available[name]
         start = time.perf_counter()
-        rows = evaluate(name, X, y, task, informative, not args.no_cv)
+        rows = evaluate(
+            X,
+            y,
+            task,
+            informative,
+            not args.no_cv,
+            args.input_cost,
+            args.threshold,
+        )
         print(f"\n### {name} ({X.shape[0]} x {X.shape[1]}, {task})\n")
         print("| model | score (std) | fit s | active hidden | inputs kept |")
         print("|---|---|---|---|---|")

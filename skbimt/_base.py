@@ -312,6 +312,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         "input_shape": ["array-like", None],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "cost_reduction": [StrOptions({"sum", "mean"})],
+        "input_cost": [Interval(Real, 0, None, closed="left")],
         "standardize": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -345,6 +346,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         input_shape=None,
         embedding_dim=None,
         cost_reduction="sum",
+        input_cost=1.0,
         standardize=True,
         max_iter=2000,
         learning_rate=1e-2,
@@ -374,6 +376,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self.input_shape = input_shape
         self.embedding_dim = embedding_dim
         self.cost_reduction = cost_reduction
+        self.input_cost = input_cost
         self.standardize = standardize
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -513,6 +516,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 network.geometry, self.swap_inputs, self.swap_outputs
             ),
             cost_reduction=self.cost_reduction,
+            input_cost=float(self.input_cost),
             snapshot_every=self.snapshot_every,
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,

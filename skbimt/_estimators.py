@@ -122,6 +122,15 @@ default=((3e-3, 0.25), (3e-2, 0.75))
         the transformer and MNIST: use it with the ``lambda`` values quoted for
         those tasks (0.1 to 1), which would wipe out a network under ``"sum"``.
 
+    input_cost : float, default=1.0
+        Factor on the connection cost of the first weight matrix, the wires
+        leaving the input layer: an input must then earn its wires more than a
+        hidden neuron does, and inputs that help little are cut. The paper
+        charges every layer alike (1.0). Swaps weigh those wires by the same
+        factor. Raise it (3.0) for feature selection; it costs accuracy where
+        many inputs each carry a little, such as pixels. ``benchmarks/README.md``
+        has the measurements.
+
     standardize : bool, default=True
         Train on standardised inputs (zero mean, unit variance per column;
         one mean and scale for all pixels of image input; token ids are left

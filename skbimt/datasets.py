@@ -293,6 +293,7 @@ _COMMON = {
     "swap_inputs": True,
     "swap_outputs": True,
     "distance": "l1",
+    "input_cost": 1.0,
     "learning_rate": 1e-3,
     "batch_size": None,
     "standardize": False,

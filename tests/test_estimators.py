@@ -588,7 +588,15 @@ def test_paper_settings_are_complete_and_valid(task):
     cls = BIMTRegressor if task == "symbolic" else BIMTClassifier
     estimator = cls(**settings)
     # Every setting that shapes training is stated, none left to defaults.
-    for name in ("lambda_schedule", "A", "y_star", "k", "max_iter", "standardize"):
+    for name in (
+        "lambda_schedule",
+        "A",
+        "y_star",
+        "k",
+        "max_iter",
+        "standardize",
+        "input_cost",
+    ):
         assert name in settings
     estimator._validate_params()
     assert paper_settings(task) is not paper_settings(task)

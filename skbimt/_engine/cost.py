@@ -118,7 +118,9 @@ def connection_cost(weights, biases, distances, bias_distance, reduction="sum"):
     return total
 
 
-def fill_flat_lengths(out, layout, distances, bias_distance, reduction="sum"):
+def fill_flat_lengths(
+    out, layout, distances, bias_distance, reduction="sum", input_cost=1.0
+):
     """Write the length of every parameter of a flat buffer into ``out``.
 
     Parameters
@@ -136,6 +138,9 @@ def fill_flat_lengths(out, layout, distances, bias_distance, reduction="sum"):
     reduction : {"sum", "mean"}, default="sum"
         ``"mean"`` averages over whole tensors: the first weight matrix of a
         token network counts once, not once per token.
+    input_cost : float, default=1.0
+        Factor on the lengths of the first weight matrix, the wires leaving
+        the input layer.
 
     Returns
     -------
@@ -147,6 +152,7 @@ def fill_flat_lengths(out, layout, distances, bias_distance, reduction="sum"):
         layout.connection_blocks, distances, strict=True
     ):
         matrices[layer][rows] = distance
+    matrices[0] *= input_cost
     for view, distance in zip(layout.weights(out), matrices, strict=True):
         view.copy_(torch.as_tensor(weight_lengths(distance, reduction)))
     others = list(layout.biases(out))

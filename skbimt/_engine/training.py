@@ -96,6 +96,9 @@ class TrainingSettings:
         Layers the swap search visits.
     cost_reduction : {"sum", "mean"}
         How the connection cost adds up, see :mod:`.cost`.
+    input_cost : float
+        Factor on the cost of the first weight matrix; the swap search weighs
+        those weights by it too, so that swaps still lower the cost trained on.
     snapshot_every : int or None
         Record parameters and placements every this many steps.
     tol : float or None
@@ -122,6 +125,7 @@ class TrainingSettings:
     k: int = 6
     swap_layers: list = field(default_factory=list)
     cost_reduction: str = "sum"
+    input_cost: float = 1.0
     snapshot_every: int = None
     tol: float = None
     n_iter_no_change: int = 10
@@ -176,9 +180,16 @@ def geometry_distances(geometry):
     return [geometry.distance(c) for c in range(len(geometry.connections))]
 
 
-def _absolute_weights(layout, flat):
+def _absolute_weights(layout, flat, input_cost=1.0):
+    """``|W|`` of every geometry connection, the input wires times ``input_cost``."""
     cpu = flat.detach().to("cpu", torch.float64).abs()
-    return [w.numpy() for w in layout.connection_weights(cpu)]
+    weights = [w.numpy() for w in layout.connection_weights(cpu)]
+    if input_cost != 1.0:
+        weights = [
+            w * input_cost if layer == 0 else w
+            for w, (layer, _) in zip(weights, layout.connection_blocks, strict=True)
+        ]
+    return weights
 
 
 class _Checkpoint:
@@ -250,6 +261,7 @@ def train(network, data, settings, rng):
             geometry_distances(geometry),
             geometry.bias_distance,
             settings.cost_reduction,
+            settings.input_cost,
         )
 
     refresh_lengths()
@@ -299,7 +311,7 @@ def train(network, data, settings, rng):
             if settings.swap_every and done % settings.swap_every == 0:
                 n_swaps = swap_pass(
                     geometry,
-                    _absolute_weights(layout, flat),
+                    _absolute_weights(layout, flat, settings.input_cost),
                     settings.k,
                     settings.swap_layers,
                 )

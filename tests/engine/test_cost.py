@@ -99,3 +99,24 @@ def test_flat_lengths_give_the_tensor_cost(reduction):
         reduction,
     ).item()
     assert flat_cost == pytest.approx(tensor_cost, rel=1e-12)
+
+
+@pytest.mark.parametrize("n_tokens", [0, 2])
+def test_input_cost_scales_only_the_first_weight_matrix(n_tokens):
+    layer_sizes, vocab = [6, 5, 4], 7
+    tokens = {"n_tokens": n_tokens, "vocab_size": vocab} if n_tokens else {}
+    layout = FlatLayout(layer_sizes, **tokens)
+    geometry = Geometry.stacked(layer_sizes, 2.0, 0.5, n_tokens=n_tokens or None)
+    distances = geometry_distances(geometry)
+    plain = fill_flat_lengths(torch.empty(layout.size), layout, distances, 0.5)
+    tripled = fill_flat_lengths(
+        torch.empty(layout.size), layout, distances, 0.5, input_cost=3.0
+    )
+    first, *rest = zip(layout.weights(plain), layout.weights(tripled))
+    torch.testing.assert_close(first[1], 3 * first[0])
+    for before, after in rest:
+        torch.testing.assert_close(after, before)
+    for before, after in zip(layout.biases(plain), layout.biases(tripled)):
+        torch.testing.assert_close(after, before)
+    if n_tokens:
+        torch.testing.assert_close(layout.embedding(tripled), layout.embedding(plain))

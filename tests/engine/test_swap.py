@@ -2,16 +2,20 @@
 
 import numpy as np
 import pytest
+import torch
 
 from skbimt import BIMTRegressor
 from skbimt._engine import swap as swap_module
+from skbimt._engine.cost import fill_flat_lengths
 from skbimt._engine.geometry import Geometry, NeuronLayer, line_slots
+from skbimt._engine.network import FlatLayout
 from skbimt._engine.swap import (
     neuron_scores,
     placement_cost,
     swap_pass,
     swappable_layers,
 )
+from skbimt._engine.training import _absolute_weights, geometry_distances
 from skbimt.datasets import paper_settings
 
 from ..oracles import swap_pass_naive, weight_cost_numpy
@@ -74,6 +78,34 @@ def test_swap_pass_never_increases_the_weight_cost():
     before = weight_cost_numpy(geometry, weights)
     assert swap_pass(geometry, weights, 5, swappable_layers(geometry)) > 0
     assert weight_cost_numpy(geometry, weights) < before
+
+
+@pytest.mark.parametrize("n_tokens", [0, 2])
+def test_swap_search_sees_the_input_cost_the_training_pays(n_tokens):
+    # The swap search prices wires from |W| per connection; with input_cost
+    # the first matrix must be priced as the training loop's flat lengths
+    # price it, token blocks included, or swaps would chase a different cost.
+    layer_sizes = [6, 5, 4]
+    tokens = {"n_tokens": n_tokens, "vocab_size": 7} if n_tokens else {}
+    layout = FlatLayout(layer_sizes, **tokens)
+    geometry = Geometry.stacked(layer_sizes, 2.0, 0.5, n_tokens=n_tokens or None)
+    flat = torch.tensor(np.random.RandomState(4).standard_cauchy(layout.size))
+    lengths = fill_flat_lengths(
+        torch.empty_like(flat),
+        layout,
+        geometry_distances(geometry),
+        0.5,
+        input_cost=3.0,
+    )
+    for view in layout.biases(lengths):
+        view.zero_()
+    if n_tokens:
+        lengths[layout.embedding_slice] = 0
+    flat_cost = torch.dot(lengths, flat.abs()).item()
+    priced = _absolute_weights(layout, flat, input_cost=3.0)
+    assert weight_cost_numpy(geometry, priced) == pytest.approx(flat_cost, rel=1e-12)
+    plain = _absolute_weights(layout, flat)
+    assert weight_cost_numpy(geometry, plain) < flat_cost
 
 
 def test_placement_cost_is_the_wiring_cost_of_one_neuron():
