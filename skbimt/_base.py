@@ -266,6 +266,24 @@ def _renamed_init(init, owner):
 #: loss may reach before a fit counts as diverged. A network that the
 #: connection cost empties ends near the constant prediction's loss, about
 #: the untrained network's, so a factor of 2 leaves room for that.
+def predicts_a_constant(estimator, X, y):
+    """Whether a fitted network's output hardly varies over ``X``.
+
+    For a classifier, its class probabilities vary by less than 0.01; for a
+    regressor, its predictions by less than 1 % of the spread of ``y``.
+    """
+    if hasattr(estimator, "predict_proba"):
+        spread, scale = np.ptp(estimator.predict_proba(X), axis=0).max(), 1.0
+    elif y is not None:
+        predictions = np.asarray(estimator.predict(X))
+        predictions = predictions.reshape(predictions.shape[0], -1)
+        spread = np.ptp(predictions, axis=0).max()
+        scale = np.ptp(np.asarray(y, dtype=np.float64))
+    else:
+        return False
+    return bool(spread < 0.01 * scale)
+
+
 LOSS_RISE_LIMIT = 2.0
 
 
@@ -464,7 +482,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             log = self._train(network, data, lambdas, device, rng)
         self._check_training_outcome(log, lambdas)
         self._install(self._export(network, data, log) | (extra_attributes or {}))
-        self._warn_about_training(log, lambdas)
+        self._warn_about_training(log, lambdas, X, y)
         return self
 
     def _train(self, network, data, lambdas, device, rng):
@@ -535,7 +553,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 "standardize=True. The estimator was left as it was."
             )
 
-    def _warn_about_training(self, log, lambdas):
+    def _warn_about_training(self, log, lambdas, X, y):
         stretch = final_stretch_start(lambdas)
         unfinished = ""
         if log.n_iter < stretch:
@@ -560,6 +578,18 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 "Lower learning_rate or lambda_schedule, or scale X (and y "
                 "for regression).",
                 DivergenceWarning,
+            )
+        elif predicts_a_constant(self, X, y):
+            warn(
+                "The fitted network predicts (almost) the same for every "
+                "training sample: it has learned nothing, and its wiring "
+                "(modules_, feature_importances_, the plots) is noise around "
+                f"zero.{unfinished} Either the connection cost shrank every "
+                "weight to about zero (weaken lambda_schedule, or let "
+                "BIMTRegressorCV / BIMTClassifierCV choose it), or training "
+                "was too short (raise max_iter), or the inputs carry no "
+                "signal about y.",
+                UserWarning,
             )
         elif log.stop_reason == "interrupted":
             warn(

@@ -67,16 +67,19 @@ def save(estimator, path):
     if not isinstance(estimator, BaseBIMT) or type(estimator) is not _CLASSES.get(name):
         raise TypeError(f"save() handles BIMTRegressor and BIMTClassifier, not {name}.")
     check_is_fitted(estimator)
-    params = estimator.get_params()
+    params = {key: _json_value(value) for key, value in estimator.get_params().items()}
     params["device"] = str(params["device"])
-    try:
-        params_json = json.dumps(params)
-    except TypeError as exc:
-        raise TypeError(
-            f"A hyperparameter of {name} is not a JSON value ({exc}); a callable "
-            "lambda_schedule cannot be saved safely. Pickle the estimator "
-            "instead, or use a sequence of (lambda, fraction) phases."
-        ) from exc
+    for key, value in params.items():
+        try:
+            json.dumps(value)
+        except TypeError as exc:
+            raise TypeError(
+                f"save() cannot store {name}'s {key}={value!r}: it is not a "
+                f"JSON value ({exc}). {_UNSAVABLE_ADVICE.get(key, '')}Set it to "
+                "a plain value, or pickle the estimator (for files you will "
+                "only load from sources you trust)."
+            ) from exc
+    params_json = json.dumps(params)
 
     tensors, metadata = {}, {}
     for key, value in vars(estimator).items():
@@ -157,7 +160,8 @@ def load(path):
         raise ValueError(
             f"{os.fspath(path)!r} names an unknown estimator {content.get('class')!r}."
         )
-    estimator = _CLASSES[content["class"]](**json.loads(content["params"]))
+    params = json.loads(content["params"])
+    estimator = _CLASSES[content["class"]](**_tuples_restored(params))
     metadata = json.loads(content["metadata"])
     tensors = content["tensors"]
     if content["format"] == _OLD_FORMAT:
@@ -221,3 +225,38 @@ def _upgrade_old_format(estimator, metadata, tensors):
         metadata["_y_ndim_"] = 1 if metadata.pop("y_is_1d") else 2
         tensors["y_mean_"] = torch.zeros(n_outputs, dtype=torch.float64)
         tensors["y_scale_"] = torch.ones(n_outputs, dtype=torch.float64)
+
+
+_UNSAVABLE_ADVICE = {
+    "lambda_schedule": "A callable schedule cannot be saved safely; use a "
+    "float or a sequence of (lambda, fraction) phases. ",
+    "random_state": "Use an int seed or None. ",
+}
+
+#: Hyperparameters that are tuples, which JSON gives back as lists.
+_TUPLE_PARAMETERS = ("hidden_layer_sizes", "input_shape", "lambda_schedule")
+
+
+def _json_value(value):
+    """``value`` with numpy scalars and arrays made plain Python."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_json_value(item) for item in value]
+    return value
+
+
+def _tuples_restored(params):
+    """Saved hyperparameters with their tuples back, as they were given."""
+
+    def as_tuple(value):
+        if isinstance(value, list):
+            return tuple(as_tuple(item) for item in value)
+        return value
+
+    return {
+        key: as_tuple(value) if key in _TUPLE_PARAMETERS else value
+        for key, value in params.items()
+    }

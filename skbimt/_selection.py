@@ -2,13 +2,12 @@
 
 from numbers import Integral, Real
 
-import numpy as np
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_selection import SelectFromModel
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._base import BaseBIMT
+from ._base import BaseBIMT, predicts_a_constant
 from ._connectivity import DEFAULT_THRESHOLD
 from ._validation import warn
 
@@ -148,16 +147,24 @@ class BIMTSelector(SelectFromModel):
                     f"{type(self.estimator).__name__} is not; fit it first, or set "
                     "prefit=False to let BIMTSelector train it."
                 ) from exc
-        super().fit(X, y, **fit_params)
-        if self.prefit:
-            # X must match the network: its number of features and names.
-            validate_data(self.estimator_, X, reset=False)
+        # SelectFromModel.fit replaces estimator_ before training it: keep the
+        # earlier fitted state, to put back if this fit fails.
+        earlier = dict(self.__dict__)
+        try:
+            super().fit(X, y, **fit_params)
+            if self.prefit:
+                # X must match the network: its number of features and names.
+                validate_data(self.estimator_, X, reset=False)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(earlier)
+            raise
         self._warn_if_uninformative(X, y)
         return self
 
     def _warn_if_uninformative(self, X, y):
         kept = self.get_support()
-        if kept.size > 1 and _predicts_a_constant(self.estimator_, X, y):
+        if kept.size > 1 and predicts_a_constant(self.estimator_, X, y):
             warn(
                 f"BIMTSelector's network predicts (almost) the same for every "
                 f"sample: lambda was so strong that training shrank every weight "
@@ -187,24 +194,6 @@ class BIMTSelector(SelectFromModel):
         # Selecting columns keeps their dtype, and BIMT trains on both.
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
-
-
-def _predicts_a_constant(estimator, X, y):
-    """Whether a fitted network's output hardly varies over ``X``.
-
-    For a classifier, its class probabilities vary by less than 0.01; for a
-    regressor, its predictions by less than 1 % of the spread of ``y``.
-    """
-    if hasattr(estimator, "predict_proba"):
-        spread, scale = np.ptp(estimator.predict_proba(X), axis=0).max(), 1.0
-    elif y is not None:
-        predictions = np.asarray(estimator.predict(X))
-        predictions = predictions.reshape(predictions.shape[0], -1)
-        spread = np.ptp(predictions, axis=0).max()
-        scale = np.ptp(np.asarray(y, dtype=np.float64))
-    else:
-        return False
-    return bool(spread < 0.01 * scale)
 
 
 #: The selector's name before skbimt 0.2.

@@ -47,6 +47,7 @@ def data(n=50, seed=0):
         ({"tol": -1.0}, "'tol' parameter"),
         ({"validation_fraction": 1.0}, "'validation_fraction' parameter"),
         ({"n_iter_no_change": 0}, "'n_iter_no_change' parameter"),
+        ({"input_cost": -1.0}, "'input_cost' parameter"),
     ],
 )
 def test_invalid_hyperparameters_name_the_problem(params, message):
@@ -184,6 +185,58 @@ def test_loss_rise_compares_the_kept_weights_with_the_untrained_network():
     )
     assert _loss_rise(restored) is None
     assert _loss_rise(TrainingLog(n_iter=300, loss_curve=curve)) == 5.0
+
+
+def prediction_spread(estimator, X, y):
+    """Spread of the fitted outputs over ``X``, relative to ``y``'s."""
+    if hasattr(estimator, "predict_proba"):
+        return np.ptp(estimator.predict_proba(X), axis=0).max()
+    return np.ptp(estimator.predict(X)) / np.ptp(y)
+
+
+def iris_fit(estimator_class, lambda_schedule, seed):
+    X, y = load_iris(return_X_y=True)
+    if estimator_class is BIMTRegressor:
+        X, y = X[:, 1:], X[:, 0]
+    estimator = estimator_class(
+        lambda_schedule=lambda_schedule, max_iter=300, random_state=seed
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return estimator.fit(X, y), X, y
+
+
+@outcome(at_most=0.001)
+def collapsed_prediction_spread(seed):
+    # The warning fires below 0.01; lambda = 10 leaves every weight ~1e-3.
+    return max(
+        prediction_spread(*iris_fit(cls, 10.0, seed))
+        for cls in (BIMTRegressor, BIMTClassifier)
+    )
+
+
+@outcome(at_least=0.1)
+def default_lambda_prediction_spread(seed):
+    return min(
+        prediction_spread(*iris_fit(cls, 3e-3, seed))
+        for cls in (BIMTRegressor, BIMTClassifier)
+    )
+
+
+@pytest.mark.trained
+@pytest.mark.parametrize("estimator_class", [BIMTRegressor, BIMTClassifier])
+def test_a_network_the_cost_emptied_warns(estimator_class):
+    collapsed_prediction_spread.check()
+    default_lambda_prediction_spread.check()
+    X, y = load_iris(return_X_y=True)
+    if estimator_class is BIMTRegressor:
+        X, y = X[:, 1:], X[:, 0]
+    with pytest.warns(UserWarning, match="predicts \\(almost\\) the same") as record:
+        estimator_class(lambda_schedule=10.0, max_iter=300, random_state=0).fit(X, y)
+    assert "weaken lambda_schedule" in str(record[0].message)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        estimator_class(lambda_schedule=3e-3, max_iter=300, random_state=0).fit(X, y)
 
 
 def test_lambda_beyond_float32_is_refused():

@@ -86,6 +86,35 @@ def test_callable_schedule_cannot_be_saved_safely(tmp_path):
         skbimt.save(reg, tmp_path / "m.skbimt")
 
 
+def test_numpy_hyperparameters_are_saved_and_tuples_come_back(tmp_path):
+    # As GridSearchCV over np.arange or a hand-made array would set them.
+    X, y = make_symbolic("a", 50, random_state=0)
+    reg = BIMTRegressor(
+        hidden_layer_sizes=np.array([6, 5]),
+        max_iter=np.int64(5),
+        learning_rate=np.float32(0.01),
+        lambda_schedule=((1e-3, 0.5), (np.float64(1e-2), 0.5)),
+        random_state=np.int64(0),
+    ).fit(X, y)
+    skbimt.save(reg, tmp_path / "m.skbimt")
+    loaded = skbimt.load(tmp_path / "m.skbimt")
+    params = loaded.get_params()
+    assert params["hidden_layer_sizes"] == (6, 5)
+    assert params["max_iter"] == 5 and type(params["max_iter"]) is int
+    assert params["lambda_schedule"] == ((1e-3, 0.5), (1e-2, 0.5))
+    np.testing.assert_array_equal(loaded.predict(X), reg.predict(X))
+    default = BIMTRegressor(max_iter=5, random_state=0).fit(X, y)
+    skbimt.save(default, tmp_path / "d.skbimt")
+    assert skbimt.load(tmp_path / "d.skbimt").get_params() == default.get_params()
+
+
+def test_a_random_state_instance_is_named_as_what_cannot_be_saved(tmp_path):
+    X, y = make_symbolic("a", 50, random_state=0)
+    reg = BIMTRegressor(max_iter=5, random_state=np.random.RandomState(0)).fit(X, y)
+    with pytest.raises(TypeError, match="random_state=RandomState.*int seed or None"):
+        skbimt.save(reg, tmp_path / "m.skbimt")
+
+
 def test_pickle_and_joblib_round_trips(regressor, tmp_path):
     reg, frame = regressor
     np.testing.assert_array_equal(

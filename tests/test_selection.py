@@ -137,6 +137,33 @@ def test_prefit_reads_the_fitted_network_without_training(reg, task):
         BIMTSelector(reg, prefit=True).fit(X[:, :5])
 
 
+@pytest.mark.parametrize(
+    "break_refit",
+    [
+        lambda X, y, selector: (X.copy() * np.nan, y),
+        lambda X, y, selector: (X[:, :3], y[:-1]),
+        lambda X, y, selector: (
+            X,
+            y,
+            selector.estimator.set_params(learning_rate=-1),
+        )[:2],
+    ],
+    ids=["nan", "bad-shapes", "bad-parameter"],
+)
+def test_a_failed_refit_leaves_the_fitted_selector_working(task, break_refit):
+    X, y = task[0], task[1]
+    selector = BIMTSelector(
+        BIMTRegressor(max_iter=200, random_state=0), threshold=0.05
+    ).fit(X, y)
+    fitted = selector.estimator_
+    support, reduced = selector.get_support(), selector.transform(X)
+    with pytest.raises(ValueError):
+        selector.fit(*break_refit(X, y, selector))
+    assert selector.estimator_ is fitted
+    np.testing.assert_array_equal(selector.get_support(), support)
+    np.testing.assert_array_equal(selector.transform(X), reduced)
+
+
 def test_prefit_needs_a_fitted_estimator(task):
     X, y, _, _ = task
     pruner = BIMTSelector(BIMTRegressor(), prefit=True)
