@@ -15,6 +15,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -109,6 +110,27 @@ def token_ids(X, vocab_size=None):
             f"0..{vocab_size - 1}; unseen tokens have no embedding."
         )
     return ids.astype(np.int64)
+
+
+#: Smallest table of unused embedding rows refused as a sign of sparse ids.
+SPARSE_VOCABULARY_ROWS = 1000
+
+
+def _check_dense_token_ids(ids, vocab_size, embedding_dim):
+    """Refuse ids so sparse that most of the embedding table would be unused.
+
+    The table has one row per id ``0 .. max id``; ids such as hashes or
+    database keys would make it huge (or not fit in memory at all).
+    """
+    n_used = np.unique(ids).size
+    if vocab_size > SPARSE_VOCABULARY_ROWS and vocab_size > 10 * n_used:
+        raise ValueError(
+            f"X holds token ids up to {vocab_size - 1} but only {n_used} distinct "
+            f"ones: the embedding table has a row for every id from 0, so it "
+            f"would hold {vocab_size:,} x {embedding_dim} parameters, nearly all "
+            "unused. Encode the tokens densely as 0, 1, ..., n_tokens - 1, for "
+            "example with sklearn.preprocessing.OrdinalEncoder."
+        )
 
 
 def _check_float32_range(array, name):
@@ -266,22 +288,28 @@ def _renamed_init(init, owner):
 #: loss may reach before a fit counts as diverged. A network that the
 #: connection cost empties ends near the constant prediction's loss, about
 #: the untrained network's, so a factor of 2 leaves room for that.
-def predicts_a_constant(estimator, X, y):
+def predicts_a_constant(estimator, X, y, sample_weight=None):
     """Whether a fitted network's output hardly varies over ``X``.
 
-    For a classifier, its class probabilities vary by less than 0.01; for a
-    regressor, its predictions by less than 1 % of the spread of ``y``.
+    For a classifier, its class probabilities vary by less than 0.01 although
+    ``y`` holds two classes or more; for a regressor, its predictions vary by
+    less than 1 % of the spread of ``y``. Samples of zero weight are left out.
     """
-    if hasattr(estimator, "predict_proba"):
-        spread, scale = np.ptp(estimator.predict_proba(X), axis=0).max(), 1.0
-    elif y is not None:
-        predictions = np.asarray(estimator.predict(X))
-        predictions = predictions.reshape(predictions.shape[0], -1)
-        spread = np.ptp(predictions, axis=0).max()
-        scale = np.ptp(np.asarray(y, dtype=np.float64))
-    else:
+    classifier = hasattr(estimator, "predict_proba")
+    if y is None and not classifier:
         return False
-    return bool(spread < 0.01 * scale)
+    output = estimator.predict_proba(X) if classifier else estimator.predict(X)
+    output = np.asarray(output).reshape(len(output), -1)
+    if y is not None:
+        y = np.asarray(y)
+        if sample_weight is not None:
+            kept = np.asarray(sample_weight) > 0
+            output, y = output[kept], y[kept]
+        if classifier and np.unique(y).size < 2:
+            return False
+    if classifier:
+        return bool(np.ptp(output, axis=0).max() < 0.01)
+    return bool(np.ptp(output, axis=0).max() < 0.01 * np.ptp(y.astype(np.float64)))
 
 
 LOSS_RISE_LIMIT = 2.0
@@ -482,7 +510,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             log = self._train(network, data, lambdas, device, rng)
         self._check_training_outcome(log, lambdas)
         self._install(self._export(network, data, log) | (extra_attributes or {}))
-        self._warn_about_training(log, lambdas, X, y)
+        self._warn_about_training(log, lambdas, X, y, sample_weight)
         return self
 
     def _train(self, network, data, lambdas, device, rng):
@@ -553,7 +581,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 "standardize=True. The estimator was left as it was."
             )
 
-    def _warn_about_training(self, log, lambdas, X, y):
+    def _warn_about_training(self, log, lambdas, X, y, sample_weight):
         stretch = final_stretch_start(lambdas)
         unfinished = ""
         if log.n_iter < stretch:
@@ -579,7 +607,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 "for regression).",
                 DivergenceWarning,
             )
-        elif predicts_a_constant(self, X, y):
+        elif predicts_a_constant(self, X, y, sample_weight):
             warn(
                 "The fitted network predicts (almost) the same for every "
                 "training sample: it has learned nothing, and its wiring "
@@ -604,6 +632,11 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         # validate_data records n_features_in_ and feature_names_in_ on the
         # estimator it is given: give it a copy, so that a failure below
         # leaves this estimator as it was.
+        if issparse(y):
+            raise ValueError(
+                "y is a sparse matrix; BIMT estimators need a dense target. "
+                "Convert it with y.toarray()."
+            )
         probe = copy.copy(self)
         target_names = _column_names(y)
         X, y = validate_data(
@@ -634,6 +667,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         else:
             X = token_ids(X)
             vocab_size = int(X.max()) + 1
+            _check_dense_token_ids(X, vocab_size, self.embedding_dim)
             attributes["vocab_size_"] = vocab_size
             n_tokens = X.shape[1]
             n_inputs = n_tokens * self.embedding_dim
@@ -827,6 +861,12 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
     def _validated_input_shape(self, n_features):
         if self.input_shape is None:
             return None
+        if self.embedding_dim is not None:
+            raise ValueError(
+                "input_shape (image input) and embedding_dim (token input) "
+                "describe different kinds of input and cannot be combined; set "
+                "one of them to None."
+            )
         shape = tuple(int(v) for v in np.ravel(self.input_shape))
         if len(shape) != 2 or min(shape) < 1 or shape[0] * shape[1] != n_features:
             raise ValueError(

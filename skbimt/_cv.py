@@ -8,6 +8,7 @@ from joblib import Parallel, delayed
 from sklearn.base import is_classifier
 from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing, check_X_y
+from sklearn.utils.validation import _check_sample_weight
 
 from ._base import DEFAULT_SCHEDULE, BaseBIMT
 from ._connectivity import DEFAULT_THRESHOLD, active_neuron_masks
@@ -235,7 +236,9 @@ class _PathMixin:
         # Folds index X and y; DataFrames stay DataFrames for feature names.
         X, y = (a if hasattr(a, "iloc") else np.asarray(a) for a in (X, y))
         if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight)
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
         splits = list(check_cv(self.cv, y, classifier=is_classifier(self)).split(X, y))
         params = {
             name: value

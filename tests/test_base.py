@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
+from scipy.sparse import csr_matrix
 from sklearn.datasets import load_iris
 from sklearn.exceptions import NotFittedError
 
@@ -91,6 +92,19 @@ def test_wrong_feature_count_at_predict():
     reg = BIMTRegressor(max_iter=5).fit(X, y)
     with pytest.raises(ValueError, match="expecting 3 features"):
         reg.predict(X[:, :2])
+
+
+def test_malformed_settings_and_targets_say_what_to_do():
+    X, y = data()
+    for schedule in (lambda step, n: np.array([1e-3]), lambda step, n: None):
+        with pytest.raises(ValueError, match="must return one number per step"):
+            BIMTRegressor(max_iter=5, lambda_schedule=schedule).fit(X, y)
+    with pytest.raises(ValueError, match="sparse matrix.*toarray"):
+        BIMTRegressor(max_iter=5).fit(X, csr_matrix(y[:, None]))
+    with pytest.raises(ValueError, match="cannot be combined"):
+        BIMTClassifier(embedding_dim=2, input_shape=(1, 2), max_iter=5).fit(
+            np.array([[0, 1]] * 4), [0, 1, 0, 1]
+        )
 
 
 def test_mismatched_sample_counts():
@@ -237,6 +251,16 @@ def test_a_network_the_cost_emptied_warns(estimator_class):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         estimator_class(lambda_schedule=3e-3, max_iter=300, random_state=0).fit(X, y)
+
+
+def test_one_weighted_class_is_not_reported_as_an_empty_network():
+    # Only class 0 carries weight: a constant prediction is the right answer.
+    X, y = load_iris(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        BIMTClassifier(max_iter=100, random_state=0).fit(
+            X, y, sample_weight=(y == 0).astype(float)
+        )
 
 
 def test_lambda_beyond_float32_is_refused():

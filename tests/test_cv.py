@@ -102,6 +102,15 @@ def test_bad_input_is_refused_before_the_path_and_keeps_the_fit(fitted, regressi
         BIMTRegressorCV(lambdas=[-1.0]).fit(X, y)
     with pytest.raises(ValueError, match="not a callable"):
         BIMTRegressorCV(lambda_schedule=lambda step, n: 0.0).fit(X, y)
+    # Checked before any fold trains: a fold would index out of range, or
+    # every fit would fail one by one.
+    for weights, message in [
+        (np.ones(len(X) - 1), "sample_weight.shape"),
+        (np.ones(len(X) + 1), "sample_weight.shape"),
+        (-np.ones(len(X)), "Negative values in data"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            fitted.fit(X, y, sample_weight=weights)
     assert pickle.dumps(fitted) == before
 
 

@@ -35,7 +35,9 @@ def lambda_values(schedule, max_iter):
     if isinstance(schedule, numbers.Real) and not isinstance(schedule, bool):
         values = np.full(max_iter, float(schedule))
     elif callable(schedule):
-        values = np.array([float(schedule(step, max_iter)) for step in range(max_iter)])
+        values = np.array(
+            [_called_value(schedule, step, max_iter) for step in range(max_iter)]
+        )
     else:
         values = _phase_values(schedule, max_iter)
     # lambda multiplies float32 tensors: it must be finite in float32 too.
@@ -48,6 +50,18 @@ def lambda_values(schedule, max_iter):
             "float32 limit)."
         )
     return values
+
+
+def _called_value(schedule, step, max_iter):
+    value = schedule(step, max_iter)
+    if not isinstance(value, numbers.Real) and not (
+        isinstance(value, np.ndarray) and value.ndim == 0
+    ):
+        raise ValueError(
+            f"A callable lambda_schedule must return one number per step; "
+            f"schedule({step}, {max_iter}) returned {value!r}."
+        )
+    return float(value)
 
 
 def _phase_values(phases, max_iter):
