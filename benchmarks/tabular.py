@@ -96,7 +96,6 @@ def models(task, with_cv, input_cost=None):
     if task == "regression":
         found = {
             "BIMT": BIMTRegressor(random_state=0),
-            "BIMT input_cost": BIMTRegressor(input_cost=input_cost, random_state=0),
             "BIMT-CV": BIMTRegressorCV(random_state=0),
             "MLP": TransformedTargetRegressor(
                 make_pipeline(scaled(), MLPRegressor(random_state=0)),
@@ -108,7 +107,6 @@ def models(task, with_cv, input_cost=None):
     else:
         found = {
             "BIMT": BIMTClassifier(random_state=0),
-            "BIMT input_cost": BIMTClassifier(input_cost=input_cost, random_state=0),
             "BIMT-CV": BIMTClassifierCV(random_state=0),
             "MLP": make_pipeline(scaled(), MLPClassifier(random_state=0)),
             "linear": make_pipeline(scaled(), LogisticRegression(max_iter=1000)),
@@ -116,10 +114,11 @@ def models(task, with_cv, input_cost=None):
         }
     if not with_cv:
         del found["BIMT-CV"]
-    if input_cost is None:
-        del found["BIMT input_cost"]
-    else:
-        found[f"BIMT input_cost={input_cost:g}"] = found.pop("BIMT input_cost")
+    if input_cost is not None:
+        bimt = BIMTRegressor if task == "regression" else BIMTClassifier
+        found[f"BIMT input_cost={input_cost:g}"] = bimt(
+            input_cost=input_cost, random_state=0
+        )
     return found
 
 

@@ -284,10 +284,6 @@ def _renamed_init(init, owner):
     return renamed
 
 
-#: How many times the untrained network's loss the kept weights' training
-#: loss may reach before a fit counts as diverged. A network that the
-#: connection cost empties ends near the constant prediction's loss, about
-#: the untrained network's, so a factor of 2 leaves room for that.
 def predicts_a_constant(estimator, X, y, sample_weight=None):
     """Whether a fitted network's output hardly varies over ``X``.
 
@@ -312,6 +308,10 @@ def predicts_a_constant(estimator, X, y, sample_weight=None):
     return bool(np.ptp(output, axis=0).max() < 0.01 * np.ptp(y.astype(np.float64)))
 
 
+#: How many times the untrained network's loss the kept weights' training
+#: loss may reach before a fit counts as diverged. A network that the
+#: connection cost empties ends near the constant prediction's loss, about
+#: the untrained network's, so a factor of 2 leaves room for that.
 LOSS_RISE_LIMIT = 2.0
 
 
