@@ -13,6 +13,9 @@ Five-fold cross-validation, every model in the same run, one thread each:
 * ``linear``: ``RidgeCV()`` / ``LogisticRegression()`` behind a
   ``StandardScaler``;
 * ``HGB``: ``HistGradientBoosting*`` defaults;
+* ``BIMT-select``: ``BIMTSelector(BIMT())`` with its defaults (the
+  held-out check on 5 splits included) in front of ``BIMT()``: the
+  pipeline's score, and the inputs the selector keeps;
 * ``Lasso-select``: ``SelectFromModel(LassoCV())`` (regression) or
   ``SelectFromModel(LogisticRegression(penalty="l1", C=0.1))`` for the
   inputs-kept column of the synthetic sets.
@@ -60,7 +63,13 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skbimt import BIMTClassifier, BIMTClassifierCV, BIMTRegressor, BIMTRegressorCV
+from skbimt import (
+    BIMTClassifier,
+    BIMTClassifierCV,
+    BIMTRegressor,
+    BIMTRegressorCV,
+    BIMTSelector,
+)
 from skbimt._connectivity import DEFAULT_THRESHOLD, active_neuron_masks
 
 
@@ -112,10 +121,13 @@ def models(task, with_cv, input_cost=None):
             "linear": make_pipeline(scaled(), LogisticRegression(max_iter=1000)),
             "HGB": HistGradientBoostingClassifier(random_state=0),
         }
+    bimt = BIMTRegressor if task == "regression" else BIMTClassifier
+    found["BIMT-select"] = make_pipeline(
+        BIMTSelector(bimt(random_state=0)), bimt(random_state=0)
+    )
     if not with_cv:
         del found["BIMT-CV"]
     if input_cost is not None:
-        bimt = BIMTRegressor if task == "regression" else BIMTClassifier
         found[f"BIMT input_cost={input_cost:g}"] = bimt(
             input_cost=input_cost, random_state=0
         )
@@ -162,7 +174,10 @@ def evaluate(X, y, task, informative, with_cv, input_cost, thresholds):
             "hidden": "",
             "inputs": "",
         }
-        if label.startswith("BIMT"):
+        if label == "BIMT-select":
+            kept = np.mean([p[0].get_support() for p in result["estimator"]], axis=0)
+            row["inputs"] = kept_text(kept, informative)
+        elif label.startswith("BIMT"):
             summaries = [network_summary(e, thresholds) for e in result["estimator"]]
             active = np.mean([s[0] for s in summaries])
             row["hidden"] = f"{active:.1f}/{summaries[0][1]}"

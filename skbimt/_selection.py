@@ -2,6 +2,7 @@
 
 from numbers import Integral, Real
 
+import numpy as np
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_selection import SelectFromModel
 from sklearn.utils._param_validation import HasMethods, Interval
@@ -9,6 +10,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import BaseBIMT, predicts_a_constant
 from ._connectivity import DEFAULT_THRESHOLD
+from ._heldout import heldout_knockout_test
 from ._validation import warn
 
 
@@ -20,8 +22,17 @@ class BIMTSelector(SelectFromModel):
     trained one) and keeps the features whose
     :attr:`~skbimt.BIMTRegressor.feature_importances_` (the strength of the
     feature's widest path to an output, relative to each layer's largest
-    ``|w|``) reach ``threshold``. With the default threshold, 0.01, the kept
-    features are exactly the inputs a connectivity plot shows connected.
+    ``|w|``) reach ``threshold``. With the default threshold, 0.01, these
+    are exactly the inputs a connectivity plot shows connected.
+
+    A network trained on a small table also keeps wires from noise inputs
+    that help it fit its training rows. So, by default, the selector checks
+    every input on rows held out of training: it trains the estimator on the
+    training part of each of ``cv`` splits (drawn ``n_repeats`` times),
+    silences one input at a time and keeps only the inputs whose silencing
+    raises the held-out loss significantly (one-sided t-test at level
+    ``alpha``). This costs ``cv * n_repeats`` extra fits (10 by default);
+    ``cv=None`` skips it.
 
     It is :class:`~sklearn.feature_selection.SelectFromModel` for BIMT
     networks, with its contract: ``threshold`` may be changed after fit
@@ -47,6 +58,41 @@ class BIMTSelector(SelectFromModel):
         At most this many features, the most important first; a callable
         gets ``X`` and returns the count.
 
+    cv : int, cross-validation generator, iterable or None, default=5
+        Splits of the held-out check, as in
+        :func:`~sklearn.model_selection.check_cv` (stratified for a
+        classifier), except that an int gives *shuffled* folds drawn with
+        the estimator's ``random_state``: rows sorted by the target or by
+        cluster must not keep part of the data out of training. For each
+        split a clone of ``estimator`` is trained on the training rows;
+        each input is silenced in turn (its wires cut,
+        see :func:`skbimt.inspection.knockout`), and the rise of every
+        held-out row's loss is recorded: log-loss for a classifier, squared
+        error in units of the target's standard deviation for a regressor.
+        ``None`` skips the check: one fit, and features are kept by
+        importance alone. Ignored with ``prefit=True``. With a CV
+        estimator inside, every fit of the check is a whole lambda path
+        (31 trainings by default): ``cv=None`` or ``n_jobs`` keep that
+        affordable.
+
+    n_repeats : int, default=2
+        With an int ``cv``: how many times its folds are drawn, each time
+        shuffled anew. A row then has one rise per repeat, from networks
+        trained on different rows, and the check uses their mean; two
+        repeats keep weak informative features that one set of folds loses
+        to the luck of its training runs. The check trains ``cv *
+        n_repeats`` networks.
+
+    alpha : float, default=0.1
+        Significance level of the held-out check: a feature is kept only
+        when the one-sided p-value of its mean loss rise is ``<= alpha``.
+        Like ``threshold``, it may be changed after fit. Lower it for fewer
+        false inputs, raise it to lose fewer weak ones.
+
+    n_jobs : int, default=None
+        The held-out check's splits train in parallel with joblib; None is
+        1 unless in a :func:`joblib.parallel_backend` context.
+
     Attributes
     ----------
     estimator_ : BIMTRegressor or BIMTClassifier
@@ -58,6 +104,14 @@ class BIMTSelector(SelectFromModel):
 
     max_features_ : int
         The cap in effect.
+
+    heldout_loss_increase_ : ndarray of shape (n_features_in_,)
+        Mean rise of a held-out row's loss when the feature is silenced
+        (with ``cv`` set and ``prefit=False``).
+
+    heldout_pvalues_ : ndarray of shape (n_features_in_,)
+        One-sided p-value of that rise being above zero; 1 for a feature
+        whose silencing changes no prediction.
 
     n_features_in_ : int
         Number of features seen during fit.
@@ -83,6 +137,8 @@ class BIMTSelector(SelectFromModel):
     >>> selector = BIMTSelector(BIMTRegressor(random_state=0)).fit(X, y)
     >>> selector.get_support()  # doctest: +SKIP
     array([ True, False, False,  True, False])
+    >>> selector.heldout_pvalues_.round(3)  # doctest: +SKIP
+    array([0.   , 0.767, 0.61 , 0.   , 0.431])
     >>> selector.threshold = 0.5  # stricter, without training again
     >>> selector.transform(X).shape[1] <= 2
     True
@@ -93,6 +149,10 @@ class BIMTSelector(SelectFromModel):
         "threshold": [Interval(Real, 0, 1, closed="both"), str],
         "prefit": ["boolean"],
         "max_features": [Interval(Integral, 0, None, closed="left"), callable, None],
+        "cv": ["cv_object"],
+        "n_repeats": [Interval(Integral, 1, None, closed="left")],
+        "alpha": [Interval(Real, 0, 1, closed="both")],
+        "n_jobs": [Integral, None],
     }
 
     # SelectFromModel reads these; for BIMT they are fixed.
@@ -100,15 +160,28 @@ class BIMTSelector(SelectFromModel):
     norm_order = 1
 
     def __init__(
-        self, estimator, *, threshold=DEFAULT_THRESHOLD, prefit=False, max_features=None
+        self,
+        estimator,
+        *,
+        threshold=DEFAULT_THRESHOLD,
+        prefit=False,
+        max_features=None,
+        cv=5,
+        n_repeats=2,
+        alpha=0.1,
+        n_jobs=None,
     ):
         self.estimator = estimator
         self.threshold = threshold
         self.prefit = prefit
         self.max_features = max_features
+        self.cv = cv
+        self.n_repeats = n_repeats
+        self.alpha = alpha
+        self.n_jobs = n_jobs
 
     def fit(self, X, y=None, **fit_params):
-        """Train the network (unless prefit) and rank the features it uses.
+        """Train the network (unless prefit), rank its features, check them.
 
         Parameters
         ----------
@@ -151,16 +224,55 @@ class BIMTSelector(SelectFromModel):
         # earlier fitted state, to put back if this fit fails.
         earlier = dict(self.__dict__)
         try:
+            for name in ("heldout_loss_increase_", "heldout_pvalues_"):
+                self.__dict__.pop(name, None)
             super().fit(X, y, **fit_params)
             if self.prefit:
                 # X must match the network: its number of features and names.
                 validate_data(self.estimator_, X, reset=False)
+            elif self.cv is not None:
+                self._check_on_heldout_rows(X, y, fit_params.get("sample_weight"))
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(earlier)
             raise
         self._warn_if_uninformative(X, y)
         return self
+
+    def _check_on_heldout_rows(self, X, y, sample_weight):
+        # Splits index X and y; DataFrames stay DataFrames for feature names.
+        X, y = (a if hasattr(a, "iloc") else np.asarray(a) for a in (X, y))
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=np.float64)
+        increase, pvalues = heldout_knockout_test(
+            self.estimator,
+            X,
+            y,
+            sample_weight=sample_weight,
+            cv=self.cv,
+            n_repeats=self.n_repeats,
+            n_jobs=self.n_jobs,
+        )
+        self.heldout_loss_increase_ = increase
+        self.heldout_pvalues_ = pvalues
+
+    def _get_support_mask(self):
+        pvalues = getattr(self, "heldout_pvalues_", None)
+        if pvalues is None:
+            return super()._get_support_mask()
+        # After a fit with the held-out check: important enough and helping
+        # on held-out rows, then the max_features most important of those.
+        cap = getattr(self, "max_features_", self.max_features)
+        if self.max_features is None:
+            cap = None
+        elif not isinstance(cap, Integral):
+            return super()._get_support_mask()  # says what is wrong with it
+        importances = self.estimator_.feature_importances_
+        eligible = (importances >= self.threshold_) & (pvalues <= self.alpha)
+        ranked = np.argsort(-np.where(eligible, importances, -1.0), kind="mergesort")
+        mask = np.zeros_like(eligible)
+        mask[ranked[:cap]] = True
+        return mask & eligible
 
     def _warn_if_uninformative(self, X, y):
         kept = self.get_support()
@@ -173,7 +285,8 @@ class BIMTSelector(SelectFromModel):
                 "estimator's lambda_schedule, or let BIMTRegressorCV / "
                 "BIMTClassifierCV choose it.",
             )
-        elif kept.size > 1 and kept.all():
+        elif kept.size > 1 and kept.all() and not hasattr(self, "heldout_pvalues_"):
+            # With the held-out check, keeping every input is its finding.
             warn(
                 f"BIMTSelector kept all {kept.size} features: every input still "
                 f"reaches an output at threshold={self.threshold!r}. Strengthen "
@@ -182,11 +295,22 @@ class BIMTSelector(SelectFromModel):
                 "changed without refitting).",
             )
         elif not kept.any():
-            warn(
-                "BIMTSelector dropped every feature: no input reaches an output "
-                f"at threshold={self.threshold!r}. Lower threshold, weaken the "
-                "estimator's lambda_schedule or train it longer.",
-            )
+            wired = self.estimator_.feature_importances_ >= self.threshold_
+            if wired.any() and hasattr(self, "heldout_pvalues_"):
+                warn(
+                    f"BIMTSelector dropped every feature: {int(wired.sum())} "
+                    "inputs reach an output, but silencing none of them raised "
+                    f"the loss on held-out rows significantly (alpha={self.alpha!r})"
+                    ", so the network learned nothing that generalizes. Check its "
+                    "cross-validated score; raise alpha (it can be changed "
+                    "without refitting) or skip the check with cv=None.",
+                )
+            else:
+                warn(
+                    "BIMTSelector dropped every feature: no input reaches an "
+                    f"output at threshold={self.threshold!r}. Lower threshold, "
+                    "weaken the estimator's lambda_schedule or train it longer.",
+                )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -9,7 +9,7 @@ import copy
 from functools import cache
 
 import numpy as np
-from sklearn.datasets import make_moons
+from sklearn.datasets import make_classification, make_friedman1, make_moons
 
 from skbimt import BIMTClassifier, BIMTRegressor
 from skbimt.datasets import make_symbolic, paper_settings
@@ -60,12 +60,53 @@ def noisy_task(seed, n_samples=300):
 
 @cache
 def noisy_selector(seed):
-    """A selector that trains BIMT with the paper's schedule (half its steps)."""
+    """A selector that trains BIMT with the paper's schedule (half its steps).
+
+    It reads the wiring alone (``cv=None``): what the connection cost keeps.
+    """
     from skbimt import BIMTSelector
 
     X, y, _, _ = noisy_task(seed)
     settings = {**paper_settings("symbolic"), "max_iter": 10000}
-    return BIMTSelector(BIMTRegressor(**settings, random_state=seed)).fit(X, y)
+    reg = BIMTRegressor(**settings, random_state=seed)
+    return BIMTSelector(reg, cv=None).fit(X, y)
+
+
+#: Columns of ``noisy_classification``: 5 informative, then 15 of noise.
+N_INFORMATIVE_COLUMNS = 5
+
+
+@cache
+def noisy_classification(seed):
+    """Two classes from 5 informative and 15 noise columns, 500 shuffled rows."""
+    X, y = make_classification(
+        n_samples=500,
+        n_features=20,
+        n_informative=N_INFORMATIVE_COLUMNS,
+        n_redundant=0,
+        shuffle=False,  # keeps the informative columns first; rows below
+        random_state=seed,
+    )
+    rows = np.random.RandomState(seed).permutation(len(y))
+    return X[rows], y[rows]
+
+
+@cache
+def checked_selector(seed):
+    """The default selector, held-out check included, on ``noisy_classification``."""
+    from skbimt import BIMTSelector
+
+    X, y = noisy_classification(seed)
+    return BIMTSelector(BIMTClassifier(random_state=seed)).fit(X, y)
+
+
+@cache
+def checked_friedman_selector(seed):
+    """The default selector on Friedman #1: 5 informative, then 5 noise columns."""
+    from skbimt import BIMTSelector
+
+    X, y = make_friedman1(n_samples=500, n_features=10, noise=1.0, random_state=seed)
+    return BIMTSelector(BIMTRegressor(random_state=seed)).fit(X, y)
 
 
 @cache

@@ -87,7 +87,7 @@ def vanilla_network_features_kept(seed):
         "max_iter": 10000,
     }
     vanilla = BIMTRegressor(**settings, random_state=seed)
-    return BIMTSelector(vanilla).fit(X, y).get_support().sum()
+    return BIMTSelector(vanilla, cv=None).fit(X, y).get_support().sum()
 
 
 @pytest.mark.trained
@@ -147,8 +147,10 @@ def test_prefit_reads_the_fitted_network_without_training(reg, task):
             y,
             selector.estimator.set_params(learning_rate=-1),
         )[:2],
+        # The main fit succeeds; the held-out check cannot split 200 rows 1000 ways.
+        lambda X, y, selector: (X, y, selector.set_params(cv=1000))[:2],
     ],
-    ids=["nan", "bad-shapes", "bad-parameter"],
+    ids=["nan", "bad-shapes", "bad-parameter", "unsplittable"],
 )
 def test_a_failed_refit_leaves_the_fitted_selector_working(task, break_refit):
     X, y = task[0], task[1]
@@ -304,7 +306,7 @@ def token_selector(seed):
     y = rng.normal(size=5)[X[:, 0]] + np.cos(X[:, 2])
     settings = {**paper_settings("symbolic"), "max_iter": 3000, "embedding_dim": 2}
     reg = BIMTRegressor(**settings, random_state=seed)
-    return BIMTSelector(reg).fit(X, y), X, y
+    return BIMTSelector(reg, cv=None).fit(X, y), X, y
 
 
 @outcome(at_most=0)
@@ -381,3 +383,174 @@ def test_a_collapsed_network_is_reported_not_read(estimator_class):
     messages = [str(w.message) for w in record]
     assert any("predicts (almost)" in m and "Weaken the" in m for m in messages)
     assert not any("Strengthen" in m for m in messages)
+
+
+# -- the held-out check -------------------------------------------------------
+
+
+def noise_columns_kept(support):
+    return int(support[models.N_INFORMATIVE_COLUMNS :].sum())
+
+
+@outcome(at_most=2)
+def heldout_check_noise_kept(seed):
+    return noise_columns_kept(models.checked_selector(seed).get_support())
+
+
+@outcome(at_least=3)
+def heldout_check_informative_kept(seed):
+    support = models.checked_selector(seed).get_support()
+    return int(support[: models.N_INFORMATIVE_COLUMNS].sum())
+
+
+@outcome(at_least=2)
+def noise_columns_dropped_by_the_heldout_check(seed):
+    selector = models.checked_selector(seed)
+    wired = selector.estimator_.feature_importances_ >= selector.threshold_
+    return noise_columns_kept(wired) - noise_columns_kept(selector.get_support())
+
+
+@pytest.mark.trained
+def test_the_heldout_check_drops_noise_inputs_the_network_kept_wired():
+    # The classifier wires noise columns that help it fit its training rows;
+    # silencing them does not raise the loss on held-out rows.
+    noise_columns_dropped_by_the_heldout_check.check()
+    heldout_check_noise_kept.check()
+    # A weak informative column (worth 1-2 % accuracy to any model) may
+    # fail the test; the strong ones never do.
+    heldout_check_informative_kept.check()
+
+
+@outcome(at_most=1)
+def heldout_check_friedman_selection_errors(seed):
+    support = models.checked_friedman_selector(seed).get_support()
+    return int(np.sum(support != (np.arange(10) < 5)))
+
+
+@pytest.mark.trained
+def test_the_heldout_check_keeps_exactly_friedmans_informative_inputs():
+    heldout_check_friedman_selection_errors.check()
+
+
+def test_the_support_is_wired_and_significant_at_the_current_alpha(task):
+    X, y = task[0], task[1]
+    selector = BIMTSelector(BIMTRegressor(max_iter=200, random_state=0)).fit(X, y)
+    importances = selector.estimator_.feature_importances_
+    pvalues = selector.heldout_pvalues_
+    assert pvalues.shape == selector.heldout_loss_increase_.shape == (6,)
+    assert np.all((pvalues >= 0) & (pvalues <= 1))
+    for alpha in (0.0, 0.05, 0.5, 1.0):
+        selector.alpha = alpha  # no training again
+        np.testing.assert_array_equal(
+            selector.get_support(),
+            (importances >= DEFAULT_THRESHOLD) & (pvalues <= alpha),
+        )
+    # max_features takes the most important of the eligible features.
+    selector.set_params(alpha=1.0, threshold=0.0, max_features=2)
+    eligible = np.argsort(-importances, kind="mergesort")[:2]
+    assert sorted(selector.get_support(indices=True)) == sorted(eligible)
+    selector.set_params(alpha=0.0)
+    assert selector.get_support().sum() <= (pvalues <= 0.0).sum()
+
+
+def test_cv_none_and_prefit_skip_the_heldout_check(task):
+    X, y = task[0], task[1]
+    selector = BIMTSelector(BIMTRegressor(max_iter=100, random_state=0)).fit(X, y)
+    assert hasattr(selector, "heldout_pvalues_")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "kept all features"
+        # A refit without the check forgets the earlier check's results.
+        selector.set_params(cv=None).fit(X, y)
+        assert not hasattr(selector, "heldout_pvalues_")
+        np.testing.assert_array_equal(
+            selector.get_support(),
+            selector.estimator_.feature_importances_ >= DEFAULT_THRESHOLD,
+        )
+        prefit = BIMTSelector(selector.estimator_, prefit=True).fit(X, y)
+    assert not hasattr(prefit, "heldout_loss_increase_")
+
+
+def test_an_unsplittable_check_says_how_to_skip_it(task):
+    X, y = task[0][:20], task[1][:20]
+    with pytest.raises(ValueError, match="held-out check could not split.*cv=None"):
+        BIMTSelector(BIMTRegressor(max_iter=5), cv=50).fit(X, y)
+
+
+def test_no_input_passing_the_heldout_check_warns(task, monkeypatch):
+    import skbimt._selection
+
+    def nothing_helps(estimator, X, y, **kwargs):
+        n_features = np.shape(X)[1]
+        return np.zeros(n_features), np.ones(n_features)
+
+    monkeypatch.setattr(skbimt._selection, "heldout_knockout_test", nothing_helps)
+    X, y = task[0], task[1]
+    with pytest.warns(UserWarning, match="learned nothing that generalizes.*alpha"):
+        BIMTSelector(BIMTRegressor(max_iter=100, random_state=0)).fit(X, y)
+
+
+def test_the_one_sided_test_is_students_t_on_the_rises():
+    from scipy import stats
+
+    from skbimt._heldout import _weighted_one_sided_test
+
+    rng = np.random.RandomState(0)
+    rises = rng.normal(0.1, 1.0, size=(40, 3))
+    rises[:, 1] = 0.0  # silencing changed nothing
+    rises[:, 2] = 0.5  # the same rise on every row
+    mean, pvalues = _weighted_one_sided_test(rises, np.ones(40))
+    expected = stats.ttest_1samp(rises[:, 0], 0.0, alternative="greater").pvalue
+    assert pvalues[0] == pytest.approx(expected, rel=1e-10)
+    assert pvalues[1] == 1.0 and pvalues[2] == 0.0
+    np.testing.assert_allclose(mean, rises.mean(axis=0))
+    # A row of weight 2 counts twice in the mean.
+    weights = np.ones(40)
+    weights[0] = 2.0
+    mean, _ = _weighted_one_sided_test(rises, weights)
+    doubled = np.vstack([rises, rises[:1]])
+    assert mean[0] == pytest.approx(doubled[:, 0].mean(), rel=1e-12)
+
+
+def test_the_heldout_check_silences_a_token_column_whole():
+    from skbimt._heldout import _input_rows, _with_rows_silenced
+    from skbimt.inspection import knockout
+
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 5, (100, 3))
+    y = np.cos(X[:, 0])
+    reg = BIMTRegressor(embedding_dim=2, max_iter=50, random_state=0)
+    selector = BIMTSelector(reg, cv=3).fit(X, y)
+    assert selector.heldout_pvalues_.shape == (3,)
+    assert _input_rows(selector.estimator_) == [[0, 1], [2, 3], [4, 5]]
+    # Silencing token 1 is knocking out its two embedding neurons.
+    silenced = _with_rows_silenced(selector.estimator_, [2, 3])
+    knocked_out = knockout(selector.estimator_, neurons=[(0, 2), (0, 3)])
+    np.testing.assert_array_equal(silenced.predict(X), knocked_out.predict(X))
+    assert not np.array_equal(silenced.predict(X), selector.estimator_.predict(X))
+
+
+def test_the_regressors_heldout_loss_is_in_units_of_the_target(task):
+    from skbimt._heldout import _row_losses
+
+    X, y = task[0], task[1]
+    reg = BIMTRegressor(max_iter=50, random_state=0).fit(X, y)
+    scale = np.array([y.std()])
+    np.testing.assert_allclose(
+        _row_losses(reg, X, y, scale), ((reg.predict(X) - y) / y.std()) ** 2
+    )
+
+
+def test_a_row_held_out_twice_counts_once(task):
+    from sklearn.model_selection import KFold
+
+    from skbimt._heldout import heldout_knockout_test
+
+    X, y = task[0], task[1]
+    reg = BIMTRegressor(max_iter=50, random_state=0)
+    folds = list(KFold(2).split(X))
+    once = heldout_knockout_test(reg, X, y, cv=folds)
+    # The same folds twice train the same networks: the rows' mean rises are
+    # the same, and so are the mean and the p-values (not twice the rows).
+    twice = heldout_knockout_test(reg, X, y, cv=folds + folds)
+    np.testing.assert_allclose(twice[0], once[0], rtol=1e-12)
+    np.testing.assert_allclose(twice[1], once[1], rtol=1e-12)
