@@ -105,11 +105,11 @@ class BIMTSelector(SelectFromModel):
     max_features_ : int
         The cap in effect.
 
-    heldout_loss_increase_ : ndarray of shape (n_features_in_,)
+    heldout_loss_increase_ : ndarray of shape (n_features,)
         Mean rise of a held-out row's loss when the feature is silenced
         (with ``cv`` set and ``prefit=False``).
 
-    heldout_pvalues_ : ndarray of shape (n_features_in_,)
+    heldout_pvalues_ : ndarray of shape (n_features,)
         One-sided p-value of that rise being above zero; 1 for a feature
         whose silencing changes no prediction.
 
