@@ -17,7 +17,7 @@ Five-fold cross-validation, every model in the same run, one thread each:
   held-out check on 5 splits included) in front of ``BIMT()``: the
   pipeline's score, and the inputs the selector keeps;
 * ``Lasso-select``: ``SelectFromModel(LassoCV())`` (regression) or
-  ``SelectFromModel(LogisticRegression(penalty="l1", C=0.1))`` for the
+  ``SelectFromModel(LogisticRegression(l1_ratio=1, C=0.1))`` (L1) for the
   inputs-kept column of the synthetic sets.
 
 Data: scikit-learn's bundled diabetes, breast cancer, wine, iris and digits;
@@ -41,6 +41,7 @@ import time
 import warnings
 
 import numpy as np
+import sklearn
 from _timing import print_footer, print_header, set_single_thread
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import (
@@ -137,7 +138,10 @@ def models(task, with_cv, input_cost=None):
 def lasso_selector(task):
     if task == "regression":
         return make_pipeline(StandardScaler(), SelectFromModel(LassoCV(random_state=0)))
-    l1 = LogisticRegression(penalty="l1", C=0.1, solver="liblinear")
+    # scikit-learn 1.8 spells the L1 penalty l1_ratio=1 and deprecates penalty.
+    version = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
+    l1_penalty = {"l1_ratio": 1.0} if version >= (1, 8) else {"penalty": "l1"}
+    l1 = LogisticRegression(**l1_penalty, C=0.1, solver="liblinear")
     return make_pipeline(StandardScaler(), SelectFromModel(l1))
 
 
