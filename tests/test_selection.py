@@ -283,6 +283,9 @@ def test_no_surviving_feature_warns(reg, task):
         ({"threshold": 1.5}, ValueError, "'threshold' parameter of BIMTSelector"),
         ({"threshold": -0.01}, ValueError, "'threshold' parameter of BIMTSelector"),
         ({"prefit": "yes"}, ValueError, "'prefit' parameter of BIMTSelector"),
+        ({"alpha": 1.5}, ValueError, "'alpha' parameter of BIMTSelector"),
+        ({"n_repeats": 0}, ValueError, "'n_repeats' parameter of BIMTSelector"),
+        ({"cv": "five"}, ValueError, "'cv' parameter of BIMTSelector"),
     ],
 )
 def test_pruner_bad_parameters(task, params, error, message):
