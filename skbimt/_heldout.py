@@ -58,14 +58,16 @@ def _input_rows(estimator):
     ]
 
 
-def _with_rows_silenced(estimator, rows):
-    """Copy of a fitted estimator whose input neurons ``rows`` send nothing."""
-    coefs = [w.copy() for w in estimator.scaled_coefs_]
-    coefs[0][rows, :] = 0.0
-    intercepts = [b.copy() for b in estimator.scaled_intercepts_]
-    silenced = copy.deepcopy(estimator)
-    silenced._set_scaled_parameters(coefs, intercepts)
-    return silenced
+def _silence_rows(network, estimator, rows):
+    """Give ``network``, a copy of ``estimator``, its weights with ``rows`` cut.
+
+    The input neurons ``rows`` then send nothing; ``estimator`` is unchanged.
+    """
+    first = estimator.scaled_coefs_[0].copy()
+    first[rows, :] = 0.0
+    network._set_scaled_parameters(
+        [first, *estimator.scaled_coefs_[1:]], estimator.scaled_intercepts_
+    )
 
 
 def _fold_loss_increases(estimator, X, y, sample_weight, train, test):
@@ -82,13 +84,15 @@ def _fold_loss_increases(estimator, X, y, sample_weight, train, test):
         y_scale = np.std(y_train.astype(np.float64).reshape(len(y_train), -1), axis=0)
         y_scale[y_scale == 0] = 1.0
     intact = _row_losses(estimator, X_test, y_test, y_scale)
-    return np.column_stack(
-        [
-            _row_losses(_with_rows_silenced(estimator, rows), X_test, y_test, y_scale)
-            - intact
-            for rows in _input_rows(estimator)
-        ]
-    )
+    # One copy, re-parameterised per input: _set_scaled_parameters replaces
+    # the parameter attributes rather than writing into them, so a shallow
+    # copy leaves ``estimator`` untouched (as in pruning_frontier).
+    network = copy.copy(estimator)
+    rises = []
+    for rows in _input_rows(estimator):
+        _silence_rows(network, estimator, rows)
+        rises.append(_row_losses(network, X_test, y_test, y_scale) - intact)
+    return np.column_stack(rises)
 
 
 def heldout_knockout_test(

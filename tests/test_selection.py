@@ -1,5 +1,6 @@
 """Feature selection from the wiring of a trained network (BIMTSelector)."""
 
+import copy
 import warnings
 
 import numpy as np
@@ -515,7 +516,7 @@ def test_the_one_sided_test_is_students_t_on_the_rises():
 
 
 def test_the_heldout_check_silences_a_token_column_whole():
-    from skbimt._heldout import _input_rows, _with_rows_silenced
+    from skbimt._heldout import _input_rows, _silence_rows
     from skbimt.inspection import knockout
 
     rng = np.random.RandomState(0)
@@ -526,7 +527,11 @@ def test_the_heldout_check_silences_a_token_column_whole():
     assert selector.heldout_pvalues_.shape == (3,)
     assert _input_rows(selector.estimator_) == [[0, 1], [2, 3], [4, 5]]
     # Silencing token 1 is knocking out its two embedding neurons.
-    silenced = _with_rows_silenced(selector.estimator_, [2, 3])
+    before = [w.copy() for w in selector.estimator_.scaled_coefs_]
+    silenced = copy.copy(selector.estimator_)
+    _silence_rows(silenced, selector.estimator_, [2, 3])
+    for w, w_before in zip(selector.estimator_.scaled_coefs_, before, strict=True):
+        np.testing.assert_array_equal(w, w_before)  # the original is untouched
     knocked_out = knockout(selector.estimator_, neurons=[(0, 2), (0, 3)])
     np.testing.assert_array_equal(silenced.predict(X), knocked_out.predict(X))
     assert not np.array_equal(silenced.predict(X), selector.estimator_.predict(X))
