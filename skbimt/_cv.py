@@ -92,17 +92,26 @@ def scaled_schedule(schedule, peak):
     )
 
 
+def fit_on_rows(estimator, X, y, sample_weight, rows):
+    """Fit ``estimator`` on ``rows`` of the data, without its warnings.
+
+    A fold's network is trained to be scored, not used: its warnings'
+    advice (train longer, lower lambda) is for the fit the user asked for.
+    """
+    weights = None if sample_weight is None else _safe_indexing(sample_weight, rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        estimator.fit(
+            _safe_indexing(X, rows), _safe_indexing(y, rows), sample_weight=weights
+        )
+    return estimator
+
+
 def _fit_fold(estimator, X, y, sample_weight, train, test):
     """Fit on ``train``; score on ``test`` and describe the network."""
-    X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
-    y_train, y_test = _safe_indexing(y, train), _safe_indexing(y, test)
-    weights = None if sample_weight is None else _safe_indexing(sample_weight, train)
+    X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
     try:
-        # Fits along the path are scored, not used: their advice (train
-        # longer, lower lambda) is what the path itself answers.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            estimator.fit(X_train, y_train, sample_weight=weights)
+        fit_on_rows(estimator, X, y, sample_weight, train)
     except ValueError as error:
         return {"score": np.nan, "error": str(error)}
     masks = active_neuron_masks(estimator.scaled_coefs_, DEFAULT_THRESHOLD)

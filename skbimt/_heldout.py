@@ -11,7 +11,6 @@ the held-out rows is significantly above zero (one-sided t-test).
 """
 
 import copy
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -26,6 +25,8 @@ from sklearn.model_selection import (
 )
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _num_samples
+
+from ._cv import fit_on_rows
 
 #: Floor of a predicted probability in the log-loss (as sklearn's log_loss).
 PROBABILITY_FLOOR = 1e-15
@@ -72,16 +73,12 @@ def _silence_rows(network, estimator, rows):
 
 def _fold_loss_increases(estimator, X, y, sample_weight, train, test):
     """Fit on ``train``; rise of each ``test`` row's loss per silenced feature."""
+    fit_on_rows(estimator, X, y, sample_weight, train)
     X_test, y_test = _safe_indexing(X, test), np.asarray(_safe_indexing(y, test))
-    y_train = np.asarray(_safe_indexing(y, train))
-    weights = None if sample_weight is None else sample_weight[train]
-    # The warnings of these fits are the main fit's, already given to the user.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        estimator.fit(_safe_indexing(X, train), y_train, sample_weight=weights)
     y_scale = None
     if not is_classifier(estimator):
-        y_scale = np.std(y_train.astype(np.float64).reshape(len(y_train), -1), axis=0)
+        y_train = np.asarray(_safe_indexing(y, train), dtype=np.float64)
+        y_scale = np.std(y_train.reshape(len(y_train), -1), axis=0)
         y_scale[y_scale == 0] = 1.0
     intact = _row_losses(estimator, X_test, y_test, y_scale)
     # One copy, re-parameterised per input: _set_scaled_parameters replaces
