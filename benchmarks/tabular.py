@@ -14,7 +14,7 @@ Five-fold cross-validation, every model in the same run, one thread each:
   ``StandardScaler``;
 * ``HGB``: ``HistGradientBoosting*`` defaults;
 * ``BIMT-select``: ``BIMTSelector(BIMT())`` with its defaults (the
-  held-out check on 5 splits included) in front of ``BIMT()``: the
+  held-out check on 5 folds drawn twice included) in front of ``BIMT()``: the
   pipeline's score, and the inputs the selector keeps;
 * ``Lasso-select``: ``SelectFromModel(LassoCV())`` (regression) or
   ``SelectFromModel(LogisticRegression(l1_ratio=1, C=0.1))`` (L1) for the
@@ -29,8 +29,8 @@ active hidden neurons of the fold networks, and inputs kept
 default; several thresholds give one count each, separated by ``;``), split
 into informative / noise on the synthetic sets.
 
-    python benchmarks/tabular.py                  # ~25 min on 2 cores
-    python benchmarks/tabular.py --no-cv          # without BIMT-CV, ~3 min
+    python benchmarks/tabular.py                  # ~35 min on 2 cores
+    python benchmarks/tabular.py --no-cv          # without BIMT-CV, ~8 min
     python benchmarks/tabular.py --data diabetes breast_cancer
     python benchmarks/tabular.py --no-cv --data classification --data-seed 3 \
         --input-cost 3 --threshold 0.01 0.05
