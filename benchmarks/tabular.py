@@ -5,6 +5,8 @@ Five-fold cross-validation, every model in the same run, one thread each:
 * ``BIMT``: ``BIMTRegressor()`` / ``BIMTClassifier()``, defaults;
 * ``BIMT input_cost=C`` (with ``--input-cost C``): the defaults with a
   ``C`` times dearer first weight matrix;
+* ``BIMT fixed schedule`` (with ``--fixed-schedule``): the defaults with
+  ``"auto"``'s tuned schedule at every size, not shrunk above 500 rows;
 * ``BIMT-CV``: ``BIMTRegressorCV()`` / ``BIMTClassifierCV()`` (inner 5-fold
   CV over the lambda path, the sparsest network within one standard error);
 * ``MLP``: ``MLPRegressor()`` / ``MLPClassifier()`` defaults behind a
@@ -21,8 +23,9 @@ Five-fold cross-validation, every model in the same run, one thread each:
   inputs-kept column of the synthetic sets.
 
 Data: scikit-learn's bundled diabetes, breast cancer, wine, iris and digits;
-Friedman #1 (500 rows, 5 informative and 5 noise columns) and
-``make_classification`` (500 rows, 5 informative and 15 noise columns).
+Friedman #1 (500 rows, 5 informative and 5 noise columns),
+``make_classification`` (500 rows, 5 informative and 15 noise columns) and
+``make_hastie_10_2`` (4,000 rows, 10 columns that all count).
 Columns: mean (std) test score (R^2 or accuracy), mean fit time per fold,
 active hidden neurons of the fold networks, and inputs kept
 (``feature_importances_ >= threshold``, by default 0.01, the ``BIMTSelector``
@@ -32,6 +35,7 @@ into informative / noise on the synthetic sets.
     python benchmarks/tabular.py                  # ~35 min on 2 cores
     python benchmarks/tabular.py --no-cv          # without BIMT-CV, ~8 min
     python benchmarks/tabular.py --data diabetes breast_cancer
+    python benchmarks/tabular.py --no-cv --data digits hastie --fixed-schedule
     python benchmarks/tabular.py --no-cv --data classification --data-seed 3 \
         --input-cost 3 --threshold 0.01 0.05
 """
@@ -52,6 +56,7 @@ from sklearn.datasets import (
     load_wine,
     make_classification,
     make_friedman1,
+    make_hastie_10_2,
 )
 from sklearn.ensemble import (
     HistGradientBoostingClassifier,
@@ -71,6 +76,7 @@ from skbimt import (
     BIMTRegressorCV,
     BIMTSelector,
 )
+from skbimt._base import DEFAULT_SCHEDULE
 from skbimt._connectivity import DEFAULT_THRESHOLD, active_neuron_masks
 
 
@@ -98,10 +104,11 @@ def datasets(seed=0):
         "digits": (*load_digits(return_X_y=True), "classification", None),
         "friedman1": (*friedman, "regression", 5),
         "classification": (*classification, "classification", 5),
+        "hastie": (*make_hastie_10_2(4000, random_state=seed), "classification", None),
     }
 
 
-def models(task, with_cv, input_cost=None):
+def models(task, with_cv, input_cost=None, fixed_schedule=False):
     scaled = StandardScaler
     if task == "regression":
         found = {
@@ -132,6 +139,10 @@ def models(task, with_cv, input_cost=None):
         found[f"BIMT input_cost={input_cost:g}"] = bimt(
             input_cost=input_cost, random_state=0
         )
+    if fixed_schedule:
+        found["BIMT fixed schedule"] = bimt(
+            lambda_schedule=DEFAULT_SCHEDULE, random_state=0
+        )
     return found
 
 
@@ -161,12 +172,14 @@ def kept_text(kept, informative):
     return f"{signal.sum():.1f}/{signal.size} + {noise.sum():.1f}/{noise.size} noise"
 
 
-def evaluate(X, y, task, informative, with_cv, input_cost, thresholds):
+def evaluate(
+    X, y, task, informative, with_cv, input_cost, thresholds, fixed_schedule=False
+):
     splitter = (KFold if task == "regression" else StratifiedKFold)(
         5, shuffle=True, random_state=0
     )
     rows = []
-    for label, model in models(task, with_cv, input_cost).items():
+    for label, model in models(task, with_cv, input_cost, fixed_schedule).items():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             result = cross_validate(model, X, y, cv=splitter, return_estimator=True)
@@ -226,6 +239,11 @@ def main():
     parser.add_argument(
         "--data-seed", type=int, default=0, help="seed of the synthetic sets"
     )
+    parser.add_argument(
+        "--fixed-schedule",
+        action="store_true",
+        help="add BIMT with the tuned schedule at every size (no row scaling)",
+    )
     args = parser.parse_args()
     set_single_thread()
     print_header("skbimt on tables: 5-fold CV, defaults beside the usual choices")
@@ -245,6 +263,7 @@ def main():
             not args.no_cv,
             args.input_cost,
             args.threshold,
+            args.fixed_schedule,
         )
         print(f"\n### {name} ({X.shape[0]} x {X.shape[1]}, {task})\n")
         print("| model | score (std) | fit s | active hidden | inputs kept |")

@@ -54,7 +54,43 @@ DTYPES = {"float32": torch.float32, "float64": torch.float64}
 #: sparsifies it and holds it sparse to the end. Unlike the paper's schedule
 #: there is no weak final phase, in which small tables overfit.
 DEFAULT_SCHEDULE = ((3e-3, 0.25), (3e-2, 0.75))
+#: ``lambda_schedule="auto"`` is DEFAULT_SCHEDULE for up to this many training
+#: rows, the size of the tables it was chosen on (120-460 rows); above, its
+#: strengths shrink in proportion to the rows (see auto_schedule).
+AUTO_SCHEDULE_ROWS = 500
 _ACCEPTED_DTYPES = (np.float64, np.float32, np.int64, np.int32)
+
+
+def auto_schedule(n_rows):
+    """What ``lambda_schedule="auto"`` stands for on ``n_rows`` training rows.
+
+    The prediction loss is a mean over the rows while the connection cost is
+    not, so a fixed lambda charges each connection as much on 5,000 rows as
+    on 500, although the rows give ten times the evidence that it is needed.
+    Dividing lambda by the number of rows, as a prior is weighed against a
+    likelihood that sums over them, keeps that balance; below
+    ``AUTO_SCHEDULE_ROWS`` rows the tuned default is kept as it is.
+
+    Parameters
+    ----------
+    n_rows : int
+        Rows the network trains on.
+
+    Returns
+    -------
+    schedule : tuple of (float, float)
+        ``DEFAULT_SCHEDULE`` with its strengths times
+        ``min(1, AUTO_SCHEDULE_ROWS / n_rows)``.
+    """
+    factor = min(1.0, AUTO_SCHEDULE_ROWS / n_rows)
+    return tuple(
+        (strength * factor, fraction) for strength, fraction in DEFAULT_SCHEDULE
+    )
+
+
+def is_auto(lambda_schedule):
+    """Whether ``lambda_schedule`` is the string ``"auto"``."""
+    return isinstance(lambda_schedule, str) and lambda_schedule == "auto"
 
 
 @contextmanager
@@ -344,6 +380,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         ],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "lambda_schedule": [
+            StrOptions({"auto"}),
             Interval(Real, 0, None, closed="left"),
             "array-like",
             callable,
@@ -381,7 +418,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         hidden_layer_sizes=(20, 20),
         *,
         activation="silu",
-        lambda_schedule=DEFAULT_SCHEDULE,
+        lambda_schedule="auto",
         A=2.0,
         y_star=0.1,
         k=6,
@@ -492,12 +529,17 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
 
     def _fit(self, X, y, sample_weight, lambda_schedule, extra_attributes=None):
         """Train with ``lambda_schedule``; install the result with extras."""
-        lambdas = lambda_values(lambda_schedule, self.max_iter)
         hidden = self._validated_hidden_sizes()
         self._check_weight_decay()
         device = resolve_device(self.device)
         rng = check_random_state(self.random_state)
         data = self._validate_fit_data(X, y, sample_weight, hidden, rng)
+        if is_auto(lambda_schedule):
+            lambda_schedule = auto_schedule(len(data.X))
+        lambdas = lambda_values(lambda_schedule, self.max_iter)
+        extra_attributes = {"lambda_schedule_": lambda_schedule} | (
+            extra_attributes or {}
+        )
         network = initial_network(
             self,
             data.layer_sizes,
@@ -509,7 +551,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         with torch_threads(self.n_threads):
             log = self._train(network, data, lambdas, device, rng)
         self._check_training_outcome(log, lambdas)
-        self._install(self._export(network, data, log) | (extra_attributes or {}))
+        self._install(self._export(network, data, log) | extra_attributes)
         self._warn_about_training(log, lambdas, X, y, sample_weight)
         return self
 

@@ -10,7 +10,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing, check_X_y
 from sklearn.utils.validation import _check_sample_weight
 
-from ._base import DEFAULT_SCHEDULE, BaseBIMT
+from ._base import DEFAULT_SCHEDULE, BaseBIMT, is_auto
 from ._connectivity import DEFAULT_THRESHOLD, active_neuron_masks
 from ._estimators import (
     _SHARED_ATTRIBUTES,
@@ -27,7 +27,9 @@ _CV_PARAMETERS = """
     lambdas : array-like of float, default=(1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1)
         Peak regularization strengths to try. Each scales ``lambda_schedule``
         (a constant, or phases) so that its strongest phase equals it; the
-        shape of the schedule stays the same.
+        shape of the schedule stays the same. ``"auto"`` lends the default
+        schedule's shape; the strengths are used as given, not adjusted to
+        the number of rows, since the cross-validation chooses among them.
 
     cv : int, cross-validation generator or iterable, default=5
         Folds, as in :func:`~sklearn.model_selection.check_cv` (stratified
@@ -78,6 +80,8 @@ def scaled_schedule(schedule, peak):
             "needs a constant or (lambda, fraction) phases, not a callable. "
             "Use GridSearchCV over lambda_schedule for callables."
         )
+    if is_auto(schedule):
+        schedule = DEFAULT_SCHEDULE
     if isinstance(schedule, Real):
         return float(peak)
     strongest = max(float(strength) for strength, _ in schedule)
@@ -144,7 +148,7 @@ class _PathMixin:
         cv=5,
         n_jobs=None,
         activation="silu",
-        lambda_schedule=DEFAULT_SCHEDULE,
+        lambda_schedule="auto",
         A=2.0,
         y_star=0.1,
         k=6,

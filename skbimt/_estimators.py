@@ -16,14 +16,19 @@ _SHARED_PARAMETERS = """
     activation : {"silu", "relu", "tanh", "sigmoid", "identity"}, default="silu"
         Hidden activation. The paper uses SiLU.
 
-    lambda_schedule : float, sequence of (float, float) or callable, \
-default=((3e-3, 0.25), (3e-2, 0.75))
+    lambda_schedule : "auto", float, sequence of (float, float) or callable, \
+default="auto"
         Regularization strength ``lambda`` of the connection cost over
         training: a constant; ``(lambda, fraction_of_max_iter)`` phases run in
-        order, fractions summing to 1; or ``callable(step, max_iter)``. The
-        default was chosen on real tables (``benchmarks/tabular.py``): a weak
-        quarter lets the network fit, a ten times stronger cost then
-        sparsifies it and keeps it sparse to the end. The paper's schedule,
+        order, fractions summing to 1; or ``callable(step, max_iter)``.
+        ``"auto"`` is ``((3e-3, 0.25), (3e-2, 0.75))``, chosen on real tables
+        (``benchmarks/tabular.py``): a weak quarter lets the network fit, a
+        ten times stronger cost then sparsifies it and keeps it sparse to the
+        end. Above 500 training rows both strengths are multiplied by
+        ``500 / n_rows``: the mean loss over more rows is surer of each
+        connection it needs (as scikit-learn's MLP divides ``alpha`` by the
+        number of samples). ``lambda_schedule_`` holds the schedule used. The
+        paper's schedule,
         ``((1e-3, 0.25), (1e-2, 0.5), (1e-3, 0.25))``, ends with a weak phase
         in which the loss recovers; see
         :func:`skbimt.datasets.paper_settings`. ``0`` trains a vanilla
@@ -215,6 +220,10 @@ _SHARED_ATTRIBUTES = """
 
     geometry_ : Geometry
         Slots and slot assignments of every layer.
+
+    lambda_schedule_ : float, tuple of (float, float) or callable
+        The schedule trained with: ``lambda_schedule``, or the phases
+        ``"auto"`` gave for the number of training rows.
 
     n_iter_ : int
         Training steps run (fewer than ``max_iter`` if training diverged or

@@ -174,6 +174,10 @@ def load(path):
         if isinstance(value, dict) and set(value) == {"values", "dtype"}:
             value = np.asarray(value["values"], dtype=np.dtype(value["dtype"]))
         attributes[key] = value
+    if isinstance(attributes.get("lambda_schedule_"), list):
+        attributes["lambda_schedule_"] = _tuples_restored(
+            {"lambda_schedule": attributes["lambda_schedule_"]}
+        )["lambda_schedule"]
     for key, value in tensors.items():
         if key in ("assignments", "snapshots_"):
             continue

@@ -110,6 +110,21 @@ def checked_friedman_selector(seed):
 
 
 @cache
+def large_table(seed):
+    """The default classifier on 1,500 rows of ``make_hastie_10_2``.
+
+    The label is whether the sum of the ten inputs' squares exceeds its
+    median, so every input counts. Returns the classifier and the other 500
+    rows.
+    """
+    from sklearn.datasets import make_hastie_10_2
+
+    X, y = make_hastie_10_2(2000, random_state=seed)
+    clf = BIMTClassifier(random_state=seed).fit(X[:1500], y[:1500])
+    return clf, X[1500:], y[1500:]
+
+
+@cache
 def paper_two_moons(seed):
     """Section 3.2 with the paper's settings: (classifier, X, y)."""
     from skbimt.datasets import make_two_moons

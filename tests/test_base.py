@@ -14,7 +14,7 @@ from sklearn.datasets import load_iris
 from sklearn.exceptions import NotFittedError
 
 from skbimt import BIMTClassifier, BIMTRegressor, DivergenceWarning
-from skbimt._base import _loss_rise
+from skbimt._base import DEFAULT_SCHEDULE, _loss_rise, auto_schedule
 from skbimt._engine import training
 from skbimt._engine.training import CHECK_EVERY, TrainingLog
 
@@ -43,6 +43,7 @@ def data(n=50, seed=0):
         ({"hidden_layer_sizes": (10, 2.5)}, "positive integers"),
         ({"lambda_schedule": -0.1}, "lambda_schedule"),
         ({"lambda_schedule": ((0.1, 0.3),)}, "sum to 1"),
+        ({"lambda_schedule": "fast"}, "'lambda_schedule' parameter"),
         ({"device": "tpu:banana"}, "not a torch device"),
         ({"dtype": "float16"}, "'dtype' parameter"),
         ({"tol": -1.0}, "'tol' parameter"),
@@ -478,3 +479,27 @@ def test_warnings_are_clean_on_a_normal_fit():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         BIMTRegressor(max_iter=50).fit(X, y).predict(X)
+
+
+def test_auto_schedule_is_the_tuned_default_up_to_500_rows_then_shrinks():
+    assert auto_schedule(120) == auto_schedule(500) == DEFAULT_SCHEDULE
+    np.testing.assert_allclose(auto_schedule(2000), [(7.5e-4, 0.25), (7.5e-3, 0.75)])
+
+
+def test_auto_trains_with_the_schedule_for_its_own_training_rows():
+    X, y = data(1000)
+    common = dict(max_iter=200, random_state=0)
+    auto = BIMTRegressor(**common).fit(X, y)
+    assert auto.lambda_schedule == "auto"
+    assert auto.lambda_schedule_ == auto_schedule(1000)
+    explicit = BIMTRegressor(lambda_schedule=auto_schedule(1000), **common).fit(X, y)
+    for a, b in zip(auto.coefs_, explicit.coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
+    # Not the tuned default: with 1000 rows the strengths are halved.
+    tuned = BIMTRegressor(lambda_schedule=DEFAULT_SCHEDULE, **common).fit(X, y)
+    assert not np.array_equal(auto.coefs_[0], tuned.coefs_[0])
+    # Early stopping holds rows out: the schedule follows the rows trained on.
+    held_out = BIMTRegressor(early_stopping=True, validation_fraction=0.2, **common)
+    assert held_out.fit(X, y).lambda_schedule_ == auto_schedule(800)
+    given = BIMTRegressor(lambda_schedule=1e-3, **common).fit(X, y)
+    assert given.lambda_schedule_ == 1e-3

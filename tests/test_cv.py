@@ -28,6 +28,8 @@ def test_scaled_schedule_keeps_the_shape_and_sets_the_peak():
         scaled_schedule(DEFAULT_SCHEDULE, 0.3), [(0.03, 0.25), (0.3, 0.75)]
     )
     assert scaled_schedule(1e-3, 0.2) == 0.2
+    # "auto" lends its shape; the path's strengths are not adjusted to rows.
+    assert scaled_schedule("auto", 0.3) == scaled_schedule(DEFAULT_SCHEDULE, 0.3)
     with pytest.raises(ValueError, match="not a callable"):
         scaled_schedule(lambda step, n: 1e-3, 0.1)
     with pytest.raises(ValueError, match="0 throughout"):
@@ -71,6 +73,7 @@ def test_refit_is_the_single_estimator_at_the_chosen_lambda(fitted, regression):
     single = BIMTRegressor(
         **params, lambda_schedule=scaled_schedule(DEFAULT_SCHEDULE, fitted.lambda_)
     ).fit(*regression)
+    assert fitted.lambda_schedule_ == single.lambda_schedule
     for a, b in zip(fitted.coefs_, single.coefs_, strict=True):
         np.testing.assert_array_equal(a, b)
     X = regression[0]

@@ -105,7 +105,10 @@ def test_numpy_hyperparameters_are_saved_and_tuples_come_back(tmp_path):
     np.testing.assert_array_equal(loaded.predict(X), reg.predict(X))
     default = BIMTRegressor(max_iter=5, random_state=0).fit(X, y)
     skbimt.save(default, tmp_path / "d.skbimt")
-    assert skbimt.load(tmp_path / "d.skbimt").get_params() == default.get_params()
+    loaded_default = skbimt.load(tmp_path / "d.skbimt")
+    assert loaded_default.get_params() == default.get_params()
+    assert loaded_default.lambda_schedule_ == default.lambda_schedule_
+    assert isinstance(loaded_default.lambda_schedule_, tuple)
 
 
 def test_a_random_state_instance_is_named_as_what_cannot_be_saved(tmp_path):
