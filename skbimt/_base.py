@@ -320,6 +320,10 @@ def _renamed_init(init, owner):
     return renamed
 
 
+#: How the warning about a network that predicts a constant begins.
+LEARNED_NOTHING = "The fitted network predicts (almost) the same for every"
+
+
 def predicts_a_constant(estimator, X, y, sample_weight=None):
     """Whether a fitted network's output hardly varies over ``X``.
 
@@ -651,11 +655,10 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             )
         elif predicts_a_constant(self, X, y, sample_weight):
             warn(
-                "The fitted network predicts (almost) the same for every "
-                "training sample: it has learned nothing, and its wiring "
-                "(modules_, feature_importances_, the plots) is noise around "
-                f"zero.{unfinished} Either the connection cost shrank every "
-                "weight to about zero (weaken lambda_schedule, or let "
+                f"{LEARNED_NOTHING} training sample: it has learned nothing, "
+                "and its wiring (modules_, feature_importances_, the plots) is "
+                f"noise around zero.{unfinished} Either the connection cost "
+                "shrank every weight to about zero (weaken lambda_schedule, or let "
                 "BIMTRegressorCV / BIMTClassifierCV choose it), or training "
                 "was too short (raise max_iter), or the inputs carry no "
                 "signal about y.",

@@ -1,5 +1,7 @@
 """Feature selection from the wiring of a trained BIMT network."""
 
+import re
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -8,7 +10,7 @@ from sklearn.feature_selection import SelectFromModel
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._base import BaseBIMT, predicts_a_constant
+from ._base import LEARNED_NOTHING, BaseBIMT, predicts_a_constant
 from ._connectivity import DEFAULT_THRESHOLD
 from ._heldout import heldout_knockout_test
 from ._validation import warn
@@ -226,7 +228,11 @@ class BIMTSelector(SelectFromModel):
         try:
             for name in ("heldout_loss_increase_", "heldout_pvalues_"):
                 self.__dict__.pop(name, None)
-            super().fit(X, y, **fit_params)
+            with warnings.catch_warnings():
+                # The selector says so itself, with what it means for the
+                # selection; one warning, not two.
+                warnings.filterwarnings("ignore", re.escape(LEARNED_NOTHING))
+                super().fit(X, y, **fit_params)
             if self.prefit:
                 # X must match the network: its number of features and names.
                 validate_data(self.estimator_, X, reset=False)
@@ -236,7 +242,7 @@ class BIMTSelector(SelectFromModel):
             self.__dict__.clear()
             self.__dict__.update(earlier)
             raise
-        self._warn_if_uninformative(X, y)
+        self._warn_if_uninformative(X, y, fit_params.get("sample_weight"))
         return self
 
     def _check_on_heldout_rows(self, X, y, sample_weight):
@@ -274,9 +280,9 @@ class BIMTSelector(SelectFromModel):
         mask[ranked[:cap]] = True
         return mask & eligible
 
-    def _warn_if_uninformative(self, X, y):
+    def _warn_if_uninformative(self, X, y, sample_weight):
         kept = self.get_support()
-        if kept.size > 1 and predicts_a_constant(self.estimator_, X, y):
+        if predicts_a_constant(self.estimator_, X, y, sample_weight):
             warn(
                 f"BIMTSelector's network predicts (almost) the same for every "
                 f"sample: lambda was so strong that training shrank every weight "
