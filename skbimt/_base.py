@@ -54,10 +54,11 @@ DTYPES = {"float32": torch.float32, "float64": torch.float64}
 #: sparsifies it and holds it sparse to the end. Unlike the paper's schedule
 #: there is no weak final phase, in which small tables overfit.
 DEFAULT_SCHEDULE = ((3e-3, 0.25), (3e-2, 0.75))
-#: ``lambda_schedule="auto"`` is DEFAULT_SCHEDULE for up to this many training
-#: rows, the size of the tables it was chosen on (120-460 rows); above, its
-#: strengths shrink in proportion to the rows (see auto_schedule).
-AUTO_SCHEDULE_ROWS = 500
+#: ``lambda_schedule="auto"`` is DEFAULT_SCHEDULE up to the first number of
+#: training rows, the size of the tables it was chosen on (120-460 rows); its
+#: strengths then shrink in proportion to the rows up to the second, and stay
+#: at that tenth beyond (see auto_schedule).
+AUTO_SCHEDULE_ROWS = (500, 5000)
 _ACCEPTED_DTYPES = (np.float64, np.float32, np.int64, np.int32)
 
 
@@ -68,8 +69,10 @@ def auto_schedule(n_rows):
     not, so a fixed lambda charges each connection as much on 5,000 rows as
     on 500, although the rows give ten times the evidence that it is needed.
     Dividing lambda by the number of rows, as a prior is weighed against a
-    likelihood that sums over them, keeps that balance; below
-    ``AUTO_SCHEDULE_ROWS`` rows the tuned default is kept as it is.
+    likelihood that sums over them, keeps that balance. Below 500 rows the
+    tuned default is kept as it is. Beyond 5,000 the strengths stay at a
+    tenth: weaker ones gained little accuracy on 20,000 rows but wired noise
+    inputs and blurred the modules (``benchmarks/README.md``).
 
     Parameters
     ----------
@@ -80,9 +83,10 @@ def auto_schedule(n_rows):
     -------
     schedule : tuple of (float, float)
         ``DEFAULT_SCHEDULE`` with its strengths times
-        ``min(1, AUTO_SCHEDULE_ROWS / n_rows)``.
+        ``500 / clip(n_rows, 500, 5000)`` (``AUTO_SCHEDULE_ROWS``).
     """
-    factor = min(1.0, AUTO_SCHEDULE_ROWS / n_rows)
+    fewest, most = AUTO_SCHEDULE_ROWS
+    factor = fewest / min(max(n_rows, fewest), most)
     return tuple(
         (strength * factor, fraction) for strength, fraction in DEFAULT_SCHEDULE
     )
