@@ -543,7 +543,10 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         rng = check_random_state(self.random_state)
         data = self._validate_fit_data(X, y, sample_weight, hidden, rng)
         if is_auto(lambda_schedule):
-            lambda_schedule = auto_schedule(len(data.X))
+            # Rows of zero weight are not trained on, whatever their number.
+            weights = data.sample_weight
+            n_rows = len(data.X) if weights is None else np.count_nonzero(weights)
+            lambda_schedule = auto_schedule(n_rows)
         lambdas = lambda_values(lambda_schedule, self.max_iter)
         extra_attributes = {"lambda_schedule_": lambda_schedule} | (
             extra_attributes or {}

@@ -506,3 +506,7 @@ def test_auto_trains_with_the_schedule_for_its_own_training_rows():
     assert held_out.fit(X, y).lambda_schedule_ == auto_schedule(800)
     given = BIMTRegressor(lambda_schedule=1e-3, **common).fit(X, y)
     assert given.lambda_schedule_ == 1e-3
+    # Rows of zero weight count no more than absent rows.
+    weights = np.r_[np.ones(400), np.zeros(600)]
+    weighted = BIMTRegressor(**common).fit(X, y, sample_weight=weights)
+    assert weighted.lambda_schedule_ == auto_schedule(400) == DEFAULT_SCHEDULE
