@@ -174,10 +174,8 @@ def load(path):
         if isinstance(value, dict) and set(value) == {"values", "dtype"}:
             value = np.asarray(value["values"], dtype=np.dtype(value["dtype"]))
         attributes[key] = value
-    if isinstance(attributes.get("lambda_schedule_"), list):
-        attributes["lambda_schedule_"] = _tuples_restored(
-            {"lambda_schedule": attributes["lambda_schedule_"]}
-        )["lambda_schedule"]
+    if "lambda_schedule_" in attributes:
+        attributes["lambda_schedule_"] = _as_tuple(attributes["lambda_schedule_"])
     for key, value in tensors.items():
         if key in ("assignments", "snapshots_"):
             continue
@@ -252,15 +250,16 @@ def _json_value(value):
     return value
 
 
+def _as_tuple(value):
+    """``value`` with every list, nested ones too, made a tuple (JSON's undoing)."""
+    if isinstance(value, list):
+        return tuple(_as_tuple(item) for item in value)
+    return value
+
+
 def _tuples_restored(params):
     """Saved hyperparameters with their tuples back, as they were given."""
-
-    def as_tuple(value):
-        if isinstance(value, list):
-            return tuple(as_tuple(item) for item in value)
-        return value
-
     return {
-        key: as_tuple(value) if key in _TUPLE_PARAMETERS else value
+        key: _as_tuple(value) if key in _TUPLE_PARAMETERS else value
         for key, value in params.items()
     }

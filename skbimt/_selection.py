@@ -225,6 +225,7 @@ class BIMTSelector(SelectFromModel):
         # SelectFromModel.fit replaces estimator_ before training it: keep the
         # earlier fitted state, to put back if this fit fails.
         earlier = dict(self.__dict__)
+        sample_weight = fit_params.get("sample_weight")
         try:
             for name in ("heldout_loss_increase_", "heldout_pvalues_"):
                 self.__dict__.pop(name, None)
@@ -237,12 +238,12 @@ class BIMTSelector(SelectFromModel):
                 # X must match the network: its number of features and names.
                 validate_data(self.estimator_, X, reset=False)
             elif self.cv is not None:
-                self._check_on_heldout_rows(X, y, fit_params.get("sample_weight"))
+                self._check_on_heldout_rows(X, y, sample_weight)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(earlier)
             raise
-        self._warn_if_uninformative(X, y, fit_params.get("sample_weight"))
+        self._warn_if_uninformative(X, y, sample_weight)
         return self
 
     def _check_on_heldout_rows(self, X, y, sample_weight):
