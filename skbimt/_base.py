@@ -76,8 +76,8 @@ def auto_schedule(n_rows):
 
     Parameters
     ----------
-    n_rows : int
-        Rows the network trains on.
+    n_rows : float
+        Rows the network trains on: the sum of their sample weights.
 
     Returns
     -------
@@ -543,9 +543,11 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         rng = check_random_state(self.random_state)
         data = self._validate_fit_data(X, y, sample_weight, hidden, rng)
         if is_auto(lambda_schedule):
-            # Rows of zero weight are not trained on, whatever their number.
+            # A weight counts as that many repetitions of its row, scikit-learn's
+            # convention and the MLP's for alpha: weighted and repeated rows
+            # then train the same way, and rows weighted zero count for none.
             weights = data.sample_weight
-            n_rows = len(data.X) if weights is None else np.count_nonzero(weights)
+            n_rows = len(data.X) if weights is None else float(weights.sum())
             lambda_schedule = auto_schedule(n_rows)
         lambdas = lambda_values(lambda_schedule, self.max_iter)
         extra_attributes = {"lambda_schedule_": lambda_schedule} | (

@@ -506,7 +506,21 @@ def test_auto_trains_with_the_schedule_for_its_own_training_rows():
     assert held_out.fit(X, y).lambda_schedule_ == auto_schedule(800)
     given = BIMTRegressor(lambda_schedule=1e-3, **common).fit(X, y)
     assert given.lambda_schedule_ == 1e-3
-    # Rows of zero weight count no more than absent rows.
+    # Rows count as the sum of their weights: zero as absent rows, ...
     weights = np.r_[np.ones(400), np.zeros(600)]
     weighted = BIMTRegressor(**common).fit(X, y, sample_weight=weights)
     assert weighted.lambda_schedule_ == auto_schedule(400) == DEFAULT_SCHEDULE
+    # ... fractions as fractions of a row.
+    halves = BIMTRegressor(**common).fit(X, y, sample_weight=np.full(1000, 0.5))
+    assert halves.lambda_schedule_ == DEFAULT_SCHEDULE
+
+
+def test_auto_trains_a_weight_of_two_as_a_repeated_row():
+    # Beyond 500 rows "auto" depends on the row count, so only counting the
+    # weights keeps scikit-learn's weights-as-repetitions contract there.
+    X, y = data(300)
+    common = dict(max_iter=300, random_state=0, dtype="float64")
+    weighted = BIMTRegressor(**common).fit(X, y, sample_weight=np.full(300, 2.0))
+    repeated = BIMTRegressor(**common).fit(X.repeat(2, axis=0), y.repeat(2))
+    assert weighted.lambda_schedule_ == repeated.lambda_schedule_ == auto_schedule(600)
+    np.testing.assert_allclose(weighted.predict(X), repeated.predict(X), rtol=1e-7)
