@@ -38,6 +38,8 @@ into informative / noise on the synthetic sets.
     python benchmarks/tabular.py --no-cv --data digits hastie --fixed-schedule
     python benchmarks/tabular.py --no-cv --data classification --data-seed 3 \
         --input-cost 3 --threshold 0.01 0.05
+    python benchmarks/tabular.py --data diabetes breast_cancer wine iris \
+        --models BIMT MLP --seed 1 2 3 4 5   # other folds and seeds, ~10 min
 """
 
 import argparse
@@ -108,47 +110,48 @@ def datasets(seed=0):
     }
 
 
-def models(task, with_cv, input_cost=None, fixed_schedule=False):
+def models(task, with_cv, input_cost=None, fixed_schedule=False, seed=0):
     scaled = StandardScaler
     if task == "regression":
         found = {
-            "BIMT": BIMTRegressor(random_state=0),
-            "BIMT-CV": BIMTRegressorCV(random_state=0),
+            "BIMT": BIMTRegressor(random_state=seed),
+            "BIMT-CV": BIMTRegressorCV(random_state=seed),
             "MLP": TransformedTargetRegressor(
-                make_pipeline(scaled(), MLPRegressor(random_state=0)),
+                make_pipeline(scaled(), MLPRegressor(random_state=seed)),
                 transformer=scaled(),
             ),
             "linear": make_pipeline(scaled(), RidgeCV()),
-            "HGB": HistGradientBoostingRegressor(random_state=0),
+            "HGB": HistGradientBoostingRegressor(random_state=seed),
         }
     else:
         found = {
-            "BIMT": BIMTClassifier(random_state=0),
-            "BIMT-CV": BIMTClassifierCV(random_state=0),
-            "MLP": make_pipeline(scaled(), MLPClassifier(random_state=0)),
+            "BIMT": BIMTClassifier(random_state=seed),
+            "BIMT-CV": BIMTClassifierCV(random_state=seed),
+            "MLP": make_pipeline(scaled(), MLPClassifier(random_state=seed)),
             "linear": make_pipeline(scaled(), LogisticRegression(max_iter=1000)),
-            "HGB": HistGradientBoostingClassifier(random_state=0),
+            "HGB": HistGradientBoostingClassifier(random_state=seed),
         }
     bimt = BIMTRegressor if task == "regression" else BIMTClassifier
     found["BIMT-select"] = make_pipeline(
-        BIMTSelector(bimt(random_state=0)), bimt(random_state=0)
+        BIMTSelector(bimt(random_state=seed)), bimt(random_state=seed)
     )
     if not with_cv:
         del found["BIMT-CV"]
     if input_cost is not None:
         found[f"BIMT input_cost={input_cost:g}"] = bimt(
-            input_cost=input_cost, random_state=0
+            input_cost=input_cost, random_state=seed
         )
     if fixed_schedule:
         found["BIMT fixed schedule"] = bimt(
-            lambda_schedule=DEFAULT_SCHEDULE, random_state=0
+            lambda_schedule=DEFAULT_SCHEDULE, random_state=seed
         )
     return found
 
 
-def lasso_selector(task):
+def lasso_selector(task, seed=0):
     if task == "regression":
-        return make_pipeline(StandardScaler(), SelectFromModel(LassoCV(random_state=0)))
+        lasso = LassoCV(random_state=seed)
+        return make_pipeline(StandardScaler(), SelectFromModel(lasso))
     # scikit-learn 1.8 spells the L1 penalty l1_ratio=1 and deprecates penalty.
     version = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
     l1_penalty = {"l1_ratio": 1.0} if version >= (1, 8) else {"penalty": "l1"}
@@ -173,13 +176,25 @@ def kept_text(kept, informative):
 
 
 def evaluate(
-    X, y, task, informative, with_cv, input_cost, thresholds, fixed_schedule=False
+    X,
+    y,
+    task,
+    informative,
+    with_cv,
+    input_cost,
+    thresholds,
+    fixed_schedule=False,
+    seed=0,
+    only=None,
 ):
     splitter = (KFold if task == "regression" else StratifiedKFold)(
-        5, shuffle=True, random_state=0
+        5, shuffle=True, random_state=seed
     )
+    found = models(task, with_cv, input_cost, fixed_schedule, seed)
     rows = []
-    for label, model in models(task, with_cv, input_cost, fixed_schedule).items():
+    for label, model in found.items():
+        if only is not None and label not in only:
+            continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             result = cross_validate(model, X, y, cv=splitter, return_estimator=True)
@@ -187,6 +202,7 @@ def evaluate(
         row = {
             "model": label,
             "score": f"{scores.mean():.3f} ({scores.std():.3f})",
+            "mean": scores.mean(),
             "fit_s": f"{result['fit_time'].mean():.2f}",
             "hidden": "",
             "inputs": "",
@@ -201,13 +217,13 @@ def evaluate(
             kept = np.mean([s[2] for s in summaries], axis=0)
             row["inputs"] = " ; ".join(kept_text(k, informative) for k in kept)
         rows.append(row)
-    if informative is not None:
+    if informative is not None and (only is None or "Lasso-select" in only):
         masks, seconds = [], []
         for train, _ in splitter.split(X, y):
             start = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                selector = lasso_selector(task).fit(X[train], y[train])
+                selector = lasso_selector(task, seed).fit(X[train], y[train])
             seconds.append(time.perf_counter() - start)
             masks.append(selector[-1].get_support())
         rows.append(
@@ -240,6 +256,17 @@ def main():
         "--data-seed", type=int, default=0, help="seed of the synthetic sets"
     )
     parser.add_argument(
+        "--seed",
+        type=int,
+        nargs="+",
+        default=[0],
+        help="random_state of the folds and of every model; several seeds "
+        "end with a table of the mean scores",
+    )
+    parser.add_argument(
+        "--models", nargs="+", default=None, help="only these rows (e.g. BIMT MLP)"
+    )
+    parser.add_argument(
         "--fixed-schedule",
         action="store_true",
         help="add BIMT with the tuned schedule at every size (no row scaling)",
@@ -252,29 +279,49 @@ def main():
         f"importance >= {' ; '.join(f'{t:g}' for t in args.threshold)}."
     )
     available = datasets(args.data_seed)
+    means = {}
     for name in args.data or available:
         X, y, task, informative = available[name]
-        start = time.perf_counter()
-        rows = evaluate(
-            X,
-            y,
-            task,
-            informative,
-            not args.no_cv,
-            args.input_cost,
-            args.threshold,
-            args.fixed_schedule,
-        )
-        print(f"\n### {name} ({X.shape[0]} x {X.shape[1]}, {task})\n")
-        print("| model | score (std) | fit s | active hidden | inputs kept |")
-        print("|---|---|---|---|---|")
-        for row in rows:
-            print(
-                f"| {row['model']} | {row['score']} | {row['fit_s']} | "
-                f"{row['hidden']} | {row['inputs']} |"
+        for seed in args.seed:
+            start = time.perf_counter()
+            rows = evaluate(
+                X,
+                y,
+                task,
+                informative,
+                not args.no_cv,
+                args.input_cost,
+                args.threshold,
+                args.fixed_schedule,
+                seed,
+                args.models,
             )
-        print(f"\n({time.perf_counter() - start:.0f} s)")
+            print(f"\n### {name} ({X.shape[0]} x {X.shape[1]}, {task}), seed {seed}\n")
+            print("| model | score (std) | fit s | active hidden | inputs kept |")
+            print("|---|---|---|---|---|")
+            for row in rows:
+                print(
+                    f"| {row['model']} | {row['score']} | {row['fit_s']} | "
+                    f"{row['hidden']} | {row['inputs']} |"
+                )
+                if "mean" in row:
+                    means.setdefault((name, row["model"]), []).append(row["mean"])
+            print(f"\n({time.perf_counter() - start:.0f} s)")
+    if len(args.seed) > 1:
+        print_seed_summary(means, args.seed)
     print_footer()
+
+
+def print_seed_summary(means, seeds):
+    """One row per data set and model: the mean score over ``seeds``."""
+    print(f"\n### Mean score over seeds {', '.join(map(str, seeds))}\n")
+    print("| data | model | mean | lowest | highest |")
+    print("|---|---|---|---|---|")
+    for (name, model), scores in means.items():
+        print(
+            f"| {name} | {model} | {np.mean(scores):.3f} | {min(scores):.3f} | "
+            f"{max(scores):.3f} |"
+        )
 
 
 if __name__ == "__main__":
