@@ -272,13 +272,20 @@ def main():
         help="add BIMT with the tuned schedule at every size (no row scaling)",
     )
     args = parser.parse_args()
+    available = datasets(args.data_seed)
+    unknown = set(args.data or ()) - set(available)
+    if unknown:
+        parser.error(f"unknown --data {sorted(unknown)}; choose from {list(available)}")
+    known = set(models("regression", True, args.input_cost, True)) | {"Lasso-select"}
+    unknown = set(args.models or ()) - known
+    if unknown:
+        parser.error(f"unknown --models {sorted(unknown)}; choose from {sorted(known)}")
     set_single_thread()
     print_header("skbimt on tables: 5-fold CV, defaults beside the usual choices")
     print(
         f"\nSynthetic sets drawn with seed {args.data_seed}; inputs kept at "
         f"importance >= {' ; '.join(f'{t:g}' for t in args.threshold)}."
     )
-    available = datasets(args.data_seed)
     means = {}
     for name in args.data or available:
         X, y, task, informative = available[name]
