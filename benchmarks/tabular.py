@@ -238,7 +238,8 @@ def evaluate(
     return rows
 
 
-def main():
+def parse_arguments():
+    """The command line, with unknown data set and model names refused."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", nargs="+", default=None, help="data set names")
     parser.add_argument("--no-cv", action="store_true", help="skip BIMT-CV")
@@ -272,20 +273,36 @@ def main():
         help="add BIMT with the tuned schedule at every size (no row scaling)",
     )
     args = parser.parse_args()
-    available = datasets(args.data_seed)
-    unknown = set(args.data or ()) - set(available)
+    names = list(datasets())
+    unknown = set(args.data or ()) - set(names)
     if unknown:
-        parser.error(f"unknown --data {sorted(unknown)}; choose from {list(available)}")
+        parser.error(f"unknown --data {sorted(unknown)}; choose from {names}")
     known = set(models("regression", True, args.input_cost, True)) | {"Lasso-select"}
     unknown = set(args.models or ()) - known
     if unknown:
         parser.error(f"unknown --models {sorted(unknown)}; choose from {sorted(known)}")
+    return args
+
+
+def print_rows(rows):
+    print("| model | score (std) | fit s | active hidden | inputs kept |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        print(
+            f"| {row['model']} | {row['score']} | {row['fit_s']} | "
+            f"{row['hidden']} | {row['inputs']} |"
+        )
+
+
+def main():
+    args = parse_arguments()
     set_single_thread()
     print_header("skbimt on tables: 5-fold CV, defaults beside the usual choices")
     print(
         f"\nSynthetic sets drawn with seed {args.data_seed}; inputs kept at "
         f"importance >= {' ; '.join(f'{t:g}' for t in args.threshold)}."
     )
+    available = datasets(args.data_seed)
     means = {}
     for name in args.data or available:
         X, y, task, informative = available[name]
@@ -304,13 +321,8 @@ def main():
                 args.models,
             )
             print(f"\n### {name} ({X.shape[0]} x {X.shape[1]}, {task}), seed {seed}\n")
-            print("| model | score (std) | fit s | active hidden | inputs kept |")
-            print("|---|---|---|---|---|")
+            print_rows(rows)
             for row in rows:
-                print(
-                    f"| {row['model']} | {row['score']} | {row['fit_s']} | "
-                    f"{row['hidden']} | {row['inputs']} |"
-                )
                 if "mean" in row:
                     means.setdefault((name, row["model"]), []).append(row["mean"])
             print(f"\n({time.perf_counter() - start:.0f} s)")
