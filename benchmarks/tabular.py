@@ -39,7 +39,7 @@ into informative / noise on the synthetic sets.
     python benchmarks/tabular.py --no-cv --data classification --data-seed 3 \
         --input-cost 3 --threshold 0.01 0.05
     python benchmarks/tabular.py --data diabetes breast_cancer wine iris \
-        --models BIMT MLP --seed 1 2 3 4 5   # other folds and seeds, ~10 min
+        --models BIMT MLP --seed 1 2 3 4 5   # other folds and seeds, ~2 min
 """
 
 import argparse
