@@ -34,7 +34,7 @@ from ._connectivity import (
 )
 from ._engine.geometry import DISTANCE_NORMS, Geometry
 from ._engine.network import ACTIVATIONS, MLP, FlatLayout, forward, init_parameters
-from ._engine.schedule import final_stretch_start, lambda_values
+from ._engine.schedule import final_stretch_start, lambda_values, scaled
 from ._engine.swap import swappable_layers
 from ._engine.training import (
     CHECK_EVERY,
@@ -95,6 +95,24 @@ def auto_schedule(n_rows):
 def is_auto(lambda_schedule):
     """Whether ``lambda_schedule`` is the string ``"auto"``."""
     return isinstance(lambda_schedule, str) and lambda_schedule == "auto"
+
+
+def training_rows(data):
+    """Rows a fit trains on, counted as the sum of their sample weights.
+
+    A weight counts as that many repetitions of its row, scikit-learn's
+    convention and the MLP's for ``alpha``: weighted and repeated rows then
+    train the same way, and rows weighted zero count for none.
+    """
+    weights = data.sample_weight
+    return len(data.X) if weights is None else float(weights.sum())
+
+
+def resolved_schedule(lambda_schedule, alpha, data):
+    """The schedule a fit trains with: ``"auto"`` resolved, times ``alpha``."""
+    if is_auto(lambda_schedule):
+        lambda_schedule = auto_schedule(training_rows(data))
+    return scaled(lambda_schedule, alpha)
 
 
 @contextmanager
@@ -393,6 +411,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             "array-like",
             callable,
         ],
+        "alpha": [Interval(Real, 0, None, closed="left")],
         "A": [Interval(Real, 0, None, closed="left")],
         "y_star": [Interval(Real, 0, None, closed="neither")],
         "k": [Interval(Integral, 1, None, closed="left")],
@@ -427,6 +446,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         *,
         activation="silu",
         lambda_schedule="auto",
+        alpha=1.0,
         A=2.0,
         y_star=0.1,
         k=6,
@@ -457,6 +477,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.lambda_schedule = lambda_schedule
+        self.alpha = alpha
         self.A = A
         self.y_star = y_star
         self.k = k
@@ -533,22 +554,18 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight, self.lambda_schedule)
+        return self._fit(X, y, sample_weight, self.lambda_schedule, self.alpha)
 
-    def _fit(self, X, y, sample_weight, lambda_schedule, extra_attributes=None):
-        """Train with ``lambda_schedule``; install the result with extras."""
+    def _fit(
+        self, X, y, sample_weight, lambda_schedule, alpha, extra_attributes=None
+    ):
+        """Train with ``alpha`` times ``lambda_schedule``; install with extras."""
         hidden = self._validated_hidden_sizes()
         self._check_weight_decay()
         device = resolve_device(self.device)
         rng = check_random_state(self.random_state)
         data = self._validate_fit_data(X, y, sample_weight, hidden, rng)
-        if is_auto(lambda_schedule):
-            # A weight counts as that many repetitions of its row, scikit-learn's
-            # convention and the MLP's for alpha: weighted and repeated rows
-            # then train the same way, and rows weighted zero count for none.
-            weights = data.sample_weight
-            n_rows = len(data.X) if weights is None else float(weights.sum())
-            lambda_schedule = auto_schedule(n_rows)
+        lambda_schedule = resolved_schedule(lambda_schedule, alpha, data)
         lambdas = lambda_values(lambda_schedule, self.max_iter)
         extra_attributes = {"lambda_schedule_": lambda_schedule} | (
             extra_attributes or {}

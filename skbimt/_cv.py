@@ -1,138 +1,115 @@
 """BIMTRegressorCV and BIMTClassifierCV: the sparsest accurate network."""
 
 import warnings
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import is_classifier
-from sklearn.model_selection import check_cv
-from sklearn.utils import _safe_indexing, check_X_y
+from sklearn.base import _fit_context, clone, is_classifier
+from sklearn.utils import check_X_y
 from sklearn.utils.validation import _check_sample_weight
 
-from ._base import DEFAULT_SCHEDULE, BaseBIMT, is_auto
-from ._connectivity import DEFAULT_THRESHOLD, active_neuron_masks
+from ._base import BaseBIMT
 from ._estimators import (
     _SHARED_ATTRIBUTES,
     _SHARED_PARAMETERS,
     BIMTClassifier,
     BIMTRegressor,
 )
+from ._folds import shuffled_folds
+from ._path import fold_path
 
-#: Peak strengths tried by default: a factor 10 below and above the default
-#: schedule's 3e-2, in half decades.
-DEFAULT_LAMBDAS = (1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1)
+#: Strengths tried by default: multipliers of ``lambda_schedule``, a decade
+#: below and above the default (``alpha=1``) in half decades.
+DEFAULT_ALPHAS = (0.1, 0.3, 1.0, 3.0, 10.0)
 
 _CV_PARAMETERS = """
-    lambdas : array-like of float, default=(1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1)
-        Peak regularization strengths to try. Each scales ``lambda_schedule``
-        (a constant, or phases) so that its strongest phase equals it; the
-        shape of the schedule stays the same. ``"auto"`` lends the default
-        schedule's shape; the strengths are used as given, not adjusted to
-        the number of rows, since the cross-validation chooses among them.
+    alphas : array-like of float, default=(0.1, 0.3, 1.0, 3.0, 10.0)
+        Strengths to try, as the ``alpha`` of :class:`BIMTRegressor`: each
+        multiplies every ``lambda`` of ``lambda_schedule`` (after
+        ``"auto"`` is resolved for the rows trained on). The chosen one,
+        ``alpha_``, is then trained on all the data, exactly as the
+        single estimator with that ``alpha`` would be.
 
-    cv : int, cross-validation generator or iterable, default=5
-        Folds, as in :func:`~sklearn.model_selection.check_cv` (stratified
-        for the classifier).
+    cv : int, cross-validation generator or iterable, default=3
+        Folds. An integer gives that many *shuffled* folds (stratified for
+        the classifier), seeded by ``random_state``; unlike
+        :class:`~sklearn.linear_model.LassoCV`, whose integer ``cv`` keeps
+        the rows in order, since tables sorted by something tied to the
+        target make ordered folds test on rows unlike the training ones.
+        Pass ``KFold(n)`` for ordered folds.
 
     n_jobs : int, default=None
-        Fits run in parallel over (fold, lambda) pairs with joblib; None is
-        1 unless in a :func:`joblib.parallel_backend` context, -1 uses every
-        core. Each fit uses ``n_threads`` torch threads.
+        Folds run in parallel with joblib; None is 1 unless in a
+        :func:`joblib.parallel_backend` context, -1 uses every core. Each
+        fit uses ``n_threads`` torch threads. Results do not depend on it.
 """
 
 _CV_ATTRIBUTES = """
-    lambda_ : float
-        The chosen peak strength: among the ``lambdas`` whose mean
-        cross-validated score is within one standard error of the best, the
-        one with the fewest active hidden neurons (ties: the stronger).
+    alpha_ : float
+        The chosen strength: among the ``alphas`` not significantly worse
+        than the best (their mean score, fold by fold, within one standard
+        error of the paired differences), the one with the fewest active
+        hidden neurons (ties: the stronger).
 
     best_index_ : int
-        Index of ``lambda_`` in ``cv_results_``.
+        Index of ``alpha_`` in ``cv_results_``.
 
     cv_results_ : dict of ndarray
-        One entry per lambda: ``lambda``, ``mean_test_score``,
-        ``std_test_score``, ``split<k>_test_score``, and, averaged over the
-        folds' networks, ``mean_active_hidden`` (active hidden neurons),
-        ``mean_inputs_kept`` (active input features) and
-        ``mean_modularity``. A fold whose fit failed scores NaN.
+        One entry per alpha, in increasing order: ``alpha``,
+        ``mean_test_score``, ``std_test_score``, ``split<k>_test_score``,
+        and, averaged over the folds' networks, ``mean_active_hidden``
+        (active hidden neurons) and ``mean_inputs_kept`` (active input
+        features). A fold whose fit failed scores NaN.
 """
+
+
+#: The single estimators' parameters but ``alpha``, which alphas replaces.
+_SHARED_PARAMETERS_CV = (
+    _SHARED_PARAMETERS[: _SHARED_PARAMETERS.index("    alpha : float")]
+    + _SHARED_PARAMETERS[_SHARED_PARAMETERS.index("    A : float") :]
+)
 
 
 def _cv_doc(template):
     return template.replace(
-        "%(parameters)s", (_SHARED_PARAMETERS + _CV_PARAMETERS).strip("\n")
+        "%(parameters)s", (_SHARED_PARAMETERS_CV + _CV_PARAMETERS).strip("\n")
     ).replace("%(attributes)s", (_CV_ATTRIBUTES + _SHARED_ATTRIBUTES).strip("\n"))
 
 
-def scaled_schedule(schedule, peak):
-    """``schedule`` (a constant or phases) rescaled so its strongest phase is ``peak``.
+def paired_choice(scores, active_hidden):
+    """Index of the sparsest strength not significantly worse than the best.
 
-    Raises
-    ------
-    ValueError
-        For a callable schedule, which has no peak to rescale, or one that is
-        zero throughout.
+    Parameters
+    ----------
+    scores : ndarray of shape (n_alphas, n_folds)
+        Held-out score of every strength on every fold (NaN: failed).
+    active_hidden : ndarray of shape (n_alphas,)
+        Mean active hidden neurons per strength.
+
+    Returns
+    -------
+    index : int
+        A strength is close to the best when its mean difference from the
+        best, fold by fold, is within one standard error of those
+        differences. Pairing by fold removes what the folds share (an easy
+        or a hard fold moves every strength alike), so a noisy table does
+        not widen the tolerance until the sparsest network passes, as one
+        standard error of the scores themselves would. Among the close
+        ones: the fewest active hidden neurons, then the strongest.
     """
-    if callable(schedule):
-        raise ValueError(
-            "The CV estimators rescale lambda_schedule to each of lambdas, which "
-            "needs a constant or (lambda, fraction) phases, not a callable. "
-            "Use GridSearchCV over lambda_schedule for callables."
-        )
-    if is_auto(schedule):
-        schedule = DEFAULT_SCHEDULE
-    if isinstance(schedule, Real):
-        return float(peak)
-    strongest = max(float(strength) for strength, _ in schedule)
-    if strongest <= 0:
-        raise ValueError(
-            "lambda_schedule is 0 throughout, so there is nothing to rescale to "
-            "lambdas; give it the shape you want, e.g. ((0.1, 0.25), (1.0, 0.75))."
-        )
-    return tuple(
-        (float(strength) * peak / strongest, float(fraction))
-        for strength, fraction in schedule
-    )
-
-
-def fit_on_rows(estimator, X, y, sample_weight, rows):
-    """Fit ``estimator`` on ``rows`` of the data, without its warnings.
-
-    A fold's network is trained to be scored, not used: its warnings'
-    advice (train longer, lower lambda) is for the fit the user asked for.
-    """
-    weights = None if sample_weight is None else _safe_indexing(sample_weight, rows)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        estimator.fit(
-            _safe_indexing(X, rows), _safe_indexing(y, rows), sample_weight=weights
+        # A strength whose every fold failed has NaN means: never close.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        best = int(np.nanargmax(np.nanmean(scores, axis=1)))
+        differences = scores - scores[best]
+        n_folds = np.sum(np.isfinite(differences), axis=1)
+        spread = np.nanstd(differences, axis=1, ddof=1) if scores.shape[1] > 1 else 0
+        standard_error = np.nan_to_num(spread / np.sqrt(np.maximum(n_folds, 1)))
+        mean_difference = np.nan_to_num(
+            np.nanmean(differences, axis=1), nan=-np.inf
         )
-    return estimator
-
-
-def _fit_fold(estimator, X, y, sample_weight, train, test):
-    """Fit on ``train``; score on ``test`` and describe the network."""
-    X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
-    try:
-        fit_on_rows(estimator, X, y, sample_weight, train)
-    except ValueError as error:
-        return {"score": np.nan, "error": str(error)}
-    masks = active_neuron_masks(estimator.scaled_coefs_, DEFAULT_THRESHOLD)
-    return {
-        "score": estimator.score(X_test, y_test),
-        "active_hidden": sum(int(mask.sum()) for mask in masks[1:-1]),
-        "inputs": int((estimator.feature_importances_ > DEFAULT_THRESHOLD).sum()),
-        "q": estimator.modularity_,
-    }
-
-
-def _one_standard_error_choice(mean_score, std_score, n_splits, active_hidden):
-    """Index of the sparsest lambda scoring within one SE of the best."""
-    best = int(np.nanargmax(mean_score))
-    standard_error = std_score[best] / np.sqrt(n_splits)
-    close = np.flatnonzero(mean_score >= mean_score[best] - standard_error)
-    # Fewest active hidden neurons; among equals, the last (strongest) lambda.
+    close = np.flatnonzero(mean_difference >= -standard_error)
     fewest = np.min(active_hidden[close])
     return int(close[active_hidden[close] == fewest][-1])
 
@@ -144,8 +121,8 @@ class _PathMixin:
         self,
         hidden_layer_sizes=(20, 20),
         *,
-        lambdas=DEFAULT_LAMBDAS,
-        cv=5,
+        alphas=DEFAULT_ALPHAS,
+        cv=3,
         n_jobs=None,
         activation="silu",
         lambda_schedule="auto",
@@ -176,7 +153,7 @@ class _PathMixin:
         n_threads=1,
         snapshot_every=None,
     ):
-        self.lambdas = lambdas
+        self.alphas = alphas
         self.cv = cv
         self.n_jobs = n_jobs
         super().__init__(
@@ -210,16 +187,23 @@ class _PathMixin:
             n_threads=n_threads,
             snapshot_every=snapshot_every,
         )
+        # The strength is chosen from alphas, not set: alpha_ holds it.
+        del self.alpha
 
     _parameter_constraints: dict = {
-        **BaseBIMT._parameter_constraints,
-        "lambdas": ["array-like"],
+        **{
+            name: constraint
+            for name, constraint in BaseBIMT._parameter_constraints.items()
+            if name != "alpha"
+        },
+        "alphas": ["array-like"],
         "cv": ["cv_object"],
         "n_jobs": [Integral, None],
     }
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
-        """Cross-validate the lambda path, then train on all data at ``lambda_``.
+        """Cross-validate the strengths ``alphas``, then train on all data at ``alpha_``.
 
         Parameters
         ----------
@@ -235,13 +219,12 @@ class _PathMixin:
         self : object
             The fitted estimator.
         """
-        self._validate_params()
-        lambdas = np.asarray(self.lambdas, dtype=np.float64).ravel()
-        if lambdas.size == 0 or not np.all(np.isfinite(lambdas)) or lambdas.min() < 0:
+        alphas = np.asarray(self.alphas, dtype=np.float64).ravel()
+        if alphas.size == 0 or not np.all(np.isfinite(alphas)) or alphas.min() < 0:
             raise ValueError(
-                f"lambdas must be finite non-negative strengths, got {self.lambdas!r}."
+                f"alphas must be finite non-negative strengths, got {self.alphas!r}."
             )
-        schedules = [scaled_schedule(self.lambda_schedule, peak) for peak in lambdas]
+        alphas = np.unique(alphas)
         # Bad data must say so now, not as a NaN score on every fold.
         check_X_y(
             X, y, dtype=None, multi_output=True, ensure_min_samples=2, y_numeric=False
@@ -252,69 +235,60 @@ class _PathMixin:
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=np.float64, ensure_non_negative=True
             )
-        splits = list(check_cv(self.cv, y, classifier=is_classifier(self)).split(X, y))
+        splitter = shuffled_folds(self.cv, y, is_classifier(self), self.random_state)
+        splits = list(splitter.split(X, y))
         params = {
             name: value
             for name, value in self.get_params(deep=False).items()
-            if name not in ("lambdas", "cv", "n_jobs")
+            if name not in ("alphas", "cv", "n_jobs")
         }
-        single = self._single_estimator
-        folds = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_fold)(
-                single(**(params | {"lambda_schedule": schedule})),
-                X,
-                y,
-                sample_weight,
-                train,
-                test,
-            )
-            for schedule in schedules
+        single = self._single_estimator(**params)
+        paths = Parallel(n_jobs=self.n_jobs)(
+            delayed(fold_path)(clone(single), X, y, sample_weight, train, test, alphas)
             for train, test in splits
         )
-        failed = [fold["error"] for fold in folds if "error" in fold]
-        if len(failed) == len(folds):
+        failed = [stage["error"] for path in paths for stage in path if "error" in stage]
+        if len(failed) == alphas.size * len(splits):
             raise ValueError(
-                f"Every fit along the lambda path failed; the first said: {failed[0]}"
+                f"Every fit along the alpha path failed; the first said: {failed[0]}"
             )
-        results = self._path_results(lambdas, folds, len(splits))
-        best = _one_standard_error_choice(
-            results["mean_test_score"],
-            results["std_test_score"],
-            len(splits),
-            results["mean_active_hidden"],
+        results = self._path_results(alphas, paths)
+        scores = np.column_stack(
+            [results[f"split{k}_test_score"] for k in range(len(splits))]
         )
+        best = paired_choice(scores, results["mean_active_hidden"])
         return self._fit(
             X,
             y,
             sample_weight,
-            schedules[best],
+            self.lambda_schedule,
+            float(alphas[best]),
             {
-                "lambda_": float(lambdas[best]),
+                "alpha_": float(alphas[best]),
                 "best_index_": best,
                 "cv_results_": results,
             },
         )
 
     @staticmethod
-    def _path_results(lambdas, folds, n_splits):
-        """``cv_results_`` from the per-fold measurements, lambda-major."""
+    def _path_results(alphas, paths):
+        """``cv_results_`` from the folds' paths (one list of stages per fold)."""
 
         def table(key):
-            values = [fold.get(key, np.nan) for fold in folds]
-            return np.array(values, dtype=np.float64).reshape(len(lambdas), n_splits)
+            values = [[stage.get(key, np.nan) for stage in path] for path in paths]
+            return np.array(values, dtype=np.float64).T
 
         scores = table("score")
-        results = {"lambda": lambdas.copy()}
-        for k in range(n_splits):
+        results = {"alpha": alphas.copy()}
+        for k in range(len(paths)):
             results[f"split{k}_test_score"] = scores[:, k]
         with warnings.catch_warnings():
-            # A lambda whose every fold failed has NaN means; that is the answer.
+            # An alpha whose every fold failed has NaN means; that is the answer.
             warnings.simplefilter("ignore", RuntimeWarning)
             results["mean_test_score"] = np.nanmean(scores, axis=1)
             results["std_test_score"] = np.nanstd(scores, axis=1)
             results["mean_active_hidden"] = np.nanmean(table("active_hidden"), axis=1)
             results["mean_inputs_kept"] = np.nanmean(table("inputs"), axis=1)
-            results["mean_modularity"] = np.nanmean(table("q"), axis=1)
         return results
 
 
@@ -322,12 +296,16 @@ class BIMTRegressorCV(_PathMixin, BIMTRegressor):
     __doc__ = _cv_doc(
         """BIMT regressor that picks its own regularization strength.
 
-    In the spirit of :class:`~sklearn.linear_model.LassoCV`: trains the
-    network along a path of ``lambdas`` on each cross-validation fold, keeps
-    the sparsest network (fewest active hidden neurons) whose mean score
-    (R^2) is within one standard error of the best, and trains it on all the
-    data. The fitted estimator is a :class:`BIMTRegressor` in every other
-    respect.
+    In the spirit of :class:`~sklearn.linear_model.LassoCV`: on each of
+    ``cv`` shuffled folds, one network is trained through the strengths
+    ``alphas``, weakest first, each stage warm-started from the last and
+    scored (R^2) on the fold's held-out rows. The sparsest network (fewest
+    active hidden neurons) whose score is not significantly below the
+    best's is chosen, and trained on all the data as
+    ``BIMTRegressor(alpha=alpha_)`` would be. This costs about
+    ``cv * (1 + (len(alphas) - 1) / 4) * (cv - 1) / cv + 1`` fits of the
+    single estimator (5 by default). The fitted estimator is a
+    :class:`BIMTRegressor` in every other respect.
 
     Parameters
     ----------
@@ -347,10 +325,10 @@ class BIMTRegressorCV(_PathMixin, BIMTRegressor):
     >>> from sklearn.datasets import load_diabetes
     >>> from skbimt import BIMTRegressorCV
     >>> X, y = load_diabetes(return_X_y=True)
-    >>> reg = BIMTRegressorCV(lambdas=[3e-3, 3e-2], cv=3, random_state=0).fit(X, y)
+    >>> reg = BIMTRegressorCV(alphas=[1.0, 3.0], random_state=0).fit(X, y)
     >>> sorted(reg.cv_results_)[:3]
-    ['lambda', 'mean_active_hidden', 'mean_inputs_kept']
-    >>> reg.lambda_ in (3e-3, 3e-2)
+    ['alpha', 'mean_active_hidden', 'mean_inputs_kept']
+    >>> reg.alpha_ in (1.0, 3.0)
     True
     """
     )
@@ -363,11 +341,14 @@ class BIMTClassifierCV(_PathMixin, BIMTClassifier):
         """BIMT classifier that picks its own regularization strength.
 
     In the spirit of :class:`~sklearn.linear_model.LogisticRegressionCV`:
-    trains the network along a path of ``lambdas`` on each (stratified)
-    cross-validation fold, keeps the sparsest network (fewest active hidden
-    neurons) whose mean accuracy is within one standard error of the best,
-    and trains it on all the data. The fitted estimator is a
-    :class:`BIMTClassifier` in every other respect.
+    on each of ``cv`` shuffled, stratified folds, one network is trained
+    through the strengths ``alphas``, weakest first, each stage
+    warm-started from the last and scored (accuracy) on the fold's held-out
+    rows. The sparsest network (fewest active hidden neurons) whose score is
+    not significantly below the best's is chosen, and trained on all the
+    data as ``BIMTClassifier(alpha=alpha_)`` would be. This costs about 5
+    fits of the single estimator with the defaults. The fitted estimator is
+    a :class:`BIMTClassifier` in every other respect.
 
     Parameters
     ----------
@@ -387,7 +368,7 @@ class BIMTClassifierCV(_PathMixin, BIMTClassifier):
     >>> from sklearn.datasets import load_iris
     >>> from skbimt import BIMTClassifierCV
     >>> X, y = load_iris(return_X_y=True)
-    >>> clf = BIMTClassifierCV(lambdas=[3e-3, 3e-2], cv=3, random_state=0).fit(X, y)
+    >>> clf = BIMTClassifierCV(alphas=[1.0, 3.0], random_state=0).fit(X, y)
     >>> clf.cv_results_["mean_test_score"].shape
     (2,)
     """

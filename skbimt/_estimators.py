@@ -34,7 +34,17 @@ default="auto"
         The paper's schedule, ``((1e-3, 0.25), (1e-2, 0.5), (1e-3, 0.25))``,
         ends with a weak phase in which the loss recovers; see
         :func:`skbimt.datasets.paper_settings`. ``0`` trains a vanilla
-        network.
+        network. To tune the strength, search over ``alpha``, which keeps
+        this shape; a float here replaces it by a constant.
+
+    alpha : float, default=1.0
+        Regularization strength: every ``lambda`` of ``lambda_schedule``
+        (after ``"auto"`` is resolved) is multiplied by it. This is the knob
+        to grid-search, on a log scale around 1, e.g. ``[0.3, 1, 3, 10]``:
+        larger values give sparser, more readable networks, smaller ones
+        fit more closely (and overfit small noisy tables quickly: below
+        ``0.3`` the default network can score worse than a constant there).
+        ``0`` trains a vanilla network.
 
     A : float, default=2.0
         Width of each layer: neurons sit evenly over ``[0, A]``. ``A=0`` puts
@@ -225,7 +235,7 @@ _SHARED_ATTRIBUTES = """
 
     lambda_schedule_ : float, tuple of (float, float) or callable
         The schedule trained with: ``lambda_schedule``, or the phases
-        ``"auto"`` gave for the number of training rows.
+        ``"auto"`` gave for the number of training rows, times ``alpha``.
 
     n_iter_ : int
         Training steps run (fewer than ``max_iter`` if training diverged or

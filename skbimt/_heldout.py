@@ -26,7 +26,7 @@ from sklearn.model_selection import (
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _num_samples
 
-from ._cv import fit_on_rows
+from ._folds import fit_on_rows
 
 #: Floor of a predicted probability in the log-loss (as sklearn's log_loss).
 PROBABILITY_FLOOR = 1e-15

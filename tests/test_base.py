@@ -524,3 +524,28 @@ def test_auto_trains_a_weight_of_two_as_a_repeated_row():
     repeated = BIMTRegressor(**common).fit(X.repeat(2, axis=0), y.repeat(2))
     assert weighted.lambda_schedule_ == repeated.lambda_schedule_ == auto_schedule(600)
     np.testing.assert_allclose(weighted.predict(X), repeated.predict(X), rtol=1e-7)
+
+
+def test_alpha_multiplies_the_resolved_schedule():
+    X, y = data(1000)
+    common = dict(max_iter=200, random_state=0)
+    strong = BIMTRegressor(alpha=3.0, **common).fit(X, y)
+    np.testing.assert_allclose(
+        strong.lambda_schedule_, [(3 * s, f) for s, f in auto_schedule(1000)]
+    )
+    explicit = BIMTRegressor(lambda_schedule=strong.lambda_schedule_, **common)
+    for a, b in zip(strong.coefs_, explicit.fit(X, y).coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert BIMTRegressor(alpha=0.5, lambda_schedule=1e-3, **common).fit(
+        X, y
+    ).lambda_schedule_ == pytest.approx(5e-4)
+    # alpha=0 trains the vanilla network whatever the schedule.
+    vanilla = BIMTRegressor(alpha=0.0, **common).fit(X, y)
+    plain = BIMTRegressor(lambda_schedule=0.0, **common).fit(X, y)
+    np.testing.assert_array_equal(vanilla.coefs_[0], plain.coefs_[0])
+
+
+def test_alpha_is_checked_like_every_parameter():
+    X, y = data(50)
+    with pytest.raises(ValueError, match="'alpha' parameter"):
+        BIMTRegressor(alpha=-1.0).fit(X, y)

@@ -1,16 +1,18 @@
-"""BIMTRegressorCV and BIMTClassifierCV: the lambda path and its choice."""
+"""BIMTRegressorCV and BIMTClassifierCV: the alpha path and its choice."""
 
 import pickle
 
 import numpy as np
 import pytest
 from sklearn.datasets import load_iris, make_regression
+from sklearn.model_selection import KFold
 
 from skbimt import BIMTClassifier, BIMTClassifierCV, BIMTRegressor, BIMTRegressorCV
-from skbimt._base import DEFAULT_SCHEDULE
-from skbimt._cv import _one_standard_error_choice, scaled_schedule
+from skbimt._cv import paired_choice
+from skbimt._folds import fit_on_rows, shuffled_folds
+from skbimt._path import fold_path, stage_steps
 
-SMALL = {"lambdas": (1e-3, 3e-2), "cv": 2, "max_iter": 200, "random_state": 0}
+SMALL = {"alphas": (0.3, 3.0), "cv": 2, "max_iter": 200, "random_state": 0}
 
 
 @pytest.fixture(scope="module")
@@ -23,34 +25,41 @@ def fitted(regression):
     return BIMTRegressorCV(**SMALL).fit(*regression)
 
 
-def test_scaled_schedule_keeps_the_shape_and_sets_the_peak():
-    np.testing.assert_allclose(
-        scaled_schedule(DEFAULT_SCHEDULE, 0.3), [(0.03, 0.25), (0.3, 0.75)]
+def test_paired_rule_takes_the_sparsest_not_significantly_worse():
+    # Fold by fold, strength 2 trails the best (1) by 0.02, 0, 0.01 and
+    # -0.01: a mean of 0.005 against a standard error of 0.0065, close.
+    scores = np.array(
+        [
+            [0.50, 0.40, 0.60, 0.45],
+            [0.90, 0.80, 0.95, 0.85],
+            [0.88, 0.80, 0.94, 0.86],
+            [0.70, 0.60, 0.75, 0.65],
+        ]
     )
-    assert scaled_schedule(1e-3, 0.2) == 0.2
-    # "auto" lends its shape; the path's strengths are not adjusted to rows.
-    assert scaled_schedule("auto", 0.3) == scaled_schedule(DEFAULT_SCHEDULE, 0.3)
-    with pytest.raises(ValueError, match="not a callable"):
-        scaled_schedule(lambda step, n: 1e-3, 0.1)
-    with pytest.raises(ValueError, match="0 throughout"):
-        scaled_schedule(((0.0, 1.0),), 0.1)
-
-
-def test_one_standard_error_rule_takes_the_sparsest_close_to_the_best():
-    mean = np.array([0.50, 0.90, 0.88, 0.70])
-    std = np.array([0.1, 0.04, 0.05, 0.1])  # SE of the best: 0.04 / 2 = 0.02
     hidden = np.array([30.0, 20.0, 8.0, 2.0])
-    assert _one_standard_error_choice(mean, std, 4, hidden) == 2
-    # Not within one SE: the best itself.
-    assert _one_standard_error_choice(mean, np.zeros(4), 4, hidden) == 1
-    # Failed lambdas (NaN) are never chosen; equal sparsity: the stronger.
-    mean = np.array([np.nan, 0.9, 0.9])
-    assert _one_standard_error_choice(mean, np.zeros(3), 4, np.array([0, 5, 5.0])) == 2
+    assert paired_choice(scores, hidden) == 2
+    # Strength 2 trailing by 0.005 on every fold: the folds agree that it is
+    # worse, so the best stays.
+    scores[2] = scores[1] - 0.005
+    assert paired_choice(scores, hidden) == 1
 
 
-def test_path_results_describe_every_lambda(fitted):
+def test_paired_rule_ignores_what_the_folds_share():
+    # Fold scores swing by 0.4 (an unpaired standard error would be about
+    # 0.1), but strength 1 is 0.05 worse than strength 0 on every fold.
+    swing = np.array([0.2, 0.6, 0.4, 0.8, 0.3])
+    scores = np.vstack([swing, swing - 0.05])
+    assert paired_choice(scores, np.array([20.0, 5.0])) == 0
+
+
+def test_paired_rule_never_takes_a_failed_strength():
+    scores = np.array([[np.nan, np.nan], [0.9, 0.8], [0.9, 0.8]])
+    assert paired_choice(scores, np.array([0.0, 5.0, 5.0])) == 2
+
+
+def test_path_results_describe_every_alpha(fitted):
     results = fitted.cv_results_
-    np.testing.assert_array_equal(results["lambda"], SMALL["lambdas"])
+    np.testing.assert_array_equal(results["alpha"], SMALL["alphas"])
     for key in [
         "mean_test_score",
         "std_test_score",
@@ -58,26 +67,80 @@ def test_path_results_describe_every_lambda(fitted):
         "split1_test_score",
         "mean_active_hidden",
         "mean_inputs_kept",
-        "mean_modularity",
     ]:
         assert results[key].shape == (2,) and np.isfinite(results[key]).all(), key
     splits = np.column_stack(
         [results["split0_test_score"], results["split1_test_score"]]
     )
     np.testing.assert_allclose(results["mean_test_score"], splits.mean(axis=1))
-    assert fitted.lambda_ == results["lambda"][fitted.best_index_]
+    assert fitted.alpha_ == results["alpha"][fitted.best_index_]
 
 
-def test_refit_is_the_single_estimator_at_the_chosen_lambda(fitted, regression):
-    params = {k: v for k, v in SMALL.items() if k not in ("lambdas", "cv")}
-    single = BIMTRegressor(
-        **params, lambda_schedule=scaled_schedule(DEFAULT_SCHEDULE, fitted.lambda_)
-    ).fit(*regression)
-    assert fitted.lambda_schedule_ == single.lambda_schedule
+def test_alphas_are_tried_in_increasing_order_once():
+    X, y = make_regression(n_samples=60, n_features=3, random_state=0)
+    cv = BIMTRegressorCV(alphas=[3.0, 0.3, 3.0], cv=2, max_iter=50, random_state=0)
+    np.testing.assert_array_equal(cv.fit(X, y).cv_results_["alpha"], [0.3, 3.0])
+
+
+def test_refit_is_the_single_estimator_at_the_chosen_alpha(fitted, regression):
+    params = {k: v for k, v in SMALL.items() if k not in ("alphas", "cv")}
+    single = BIMTRegressor(**params, alpha=fitted.alpha_).fit(*regression)
+    assert fitted.lambda_schedule_ == single.lambda_schedule_
     for a, b in zip(fitted.coefs_, single.coefs_, strict=True):
         np.testing.assert_array_equal(a, b)
     X = regression[0]
     np.testing.assert_array_equal(fitted.predict(X), single.predict(X))
+    assert "alpha" not in fitted.get_params()
+
+
+def test_first_stage_is_a_fresh_fit_at_the_weakest_alpha(regression):
+    X, y = regression
+    train, test = np.arange(80), np.arange(80, 120)
+    stages = fold_path(
+        BIMTRegressor(max_iter=200, random_state=0),
+        X,
+        y,
+        None,
+        train,
+        test,
+        np.array([0.3, 3.0]),
+    )
+    fresh = fit_on_rows(
+        BIMTRegressor(alpha=0.3, max_iter=200, random_state=0), X, y, None, train
+    )
+    assert stages[0]["score"] == pytest.approx(fresh.score(X[test], y[test]))
+    assert stages[1]["score"] != stages[0]["score"]
+    assert stage_steps(200) == 25
+
+
+def test_warm_stages_prune_like_fresh_fits():
+    # The last stage starts from the weakest fit and trains an eighth of
+    # max_iter at ten times the strength; it must end as sparse as a fresh fit.
+    X, y = make_regression(
+        n_samples=200, n_features=6, n_informative=2, noise=1.0, random_state=0
+    )
+    train, test = np.arange(150), np.arange(150, 200)
+    stages = fold_path(
+        BIMTRegressor(random_state=0), X, y, None, train, test, np.array([1.0, 10.0])
+    )
+    fresh = fit_on_rows(BIMTRegressor(alpha=10.0, random_state=0), X, y, None, train)
+    assert stages[1]["active_hidden"] <= stages[0]["active_hidden"]
+    assert stages[1]["inputs"] == int((fresh.feature_importances_ > 0.01).sum())
+
+
+def test_integer_cv_shuffles_and_stratifies():
+    y = np.repeat([0, 1], 50)
+    (train, test), *_ = shuffled_folds(5, y, True, 0).split(np.zeros((100, 1)), y)
+    # Rows in order would make the first test fold rows 0-9 of class 0 alone.
+    assert not np.array_equal(test, np.arange(len(test)))
+    np.testing.assert_array_equal(np.bincount(y[test]), [10, 10])
+    given = KFold(4)
+    assert shuffled_folds(given, y, True, 0) is given
+    # A RandomState is copied, not consumed.
+    state = np.random.RandomState(0)
+    before = state.get_state()[1].copy()
+    list(shuffled_folds(3, y, False, state).split(y.reshape(-1, 1)))
+    np.testing.assert_array_equal(state.get_state()[1], before)
 
 
 def test_folds_in_parallel_give_the_same_path(fitted, regression):
@@ -86,12 +149,22 @@ def test_folds_in_parallel_give_the_same_path(fitted, regression):
         np.testing.assert_array_equal(parallel.cv_results_[key], value)
 
 
+def test_a_random_state_instance_gives_the_same_path_in_parallel(regression):
+    def path(n_jobs):
+        params = SMALL | {"random_state": np.random.RandomState(0), "n_jobs": n_jobs}
+        return BIMTRegressorCV(**params).fit(*regression).cv_results_
+
+    one, two = path(1), path(2)
+    for key, value in one.items():
+        np.testing.assert_array_equal(two[key], value)
+
+
 def test_classifier_path_on_iris():
     X, y = load_iris(return_X_y=True)
     clf = BIMTClassifierCV(**SMALL).fit(X, y)
     assert isinstance(clf, BIMTClassifier)
     assert clf.predict_proba(X).shape == (150, 3)
-    assert clf.lambda_ in SMALL["lambdas"]
+    assert clf.alpha_ in SMALL["alphas"]
 
 
 def test_bad_input_is_refused_before_the_path_and_keeps_the_fit(fitted, regression):
@@ -101,10 +174,10 @@ def test_bad_input_is_refused_before_the_path_and_keeps_the_fit(fitted, regressi
     bad[0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         fitted.fit(bad, y)
-    with pytest.raises(ValueError, match="lambdas must be finite non-negative"):
-        BIMTRegressorCV(lambdas=[-1.0]).fit(X, y)
-    with pytest.raises(ValueError, match="not a callable"):
-        BIMTRegressorCV(lambda_schedule=lambda step, n: 0.0).fit(X, y)
+    with pytest.raises(ValueError, match="alphas must be finite non-negative"):
+        BIMTRegressorCV(alphas=[-1.0]).fit(X, y)
+    with pytest.raises(ValueError, match="alphas must be finite non-negative"):
+        BIMTRegressorCV(alphas=[]).fit(X, y)
     # Checked before any fold trains: a fold would index out of range, or
     # every fit would fail one by one.
     for weights, message in [
@@ -119,9 +192,11 @@ def test_bad_input_is_refused_before_the_path_and_keeps_the_fit(fitted, regressi
 
 def test_a_path_where_every_fit_fails_says_why(regression):
     X, y = regression
-    cv = BIMTRegressorCV(lambdas=[3e38], cv=2, max_iter=200, random_state=0)
+    cv = BIMTRegressorCV(
+        alphas=[1.0], lambda_schedule=3e38, cv=2, max_iter=200, random_state=0
+    )
     with pytest.raises(
-        ValueError, match="Every fit along the lambda path failed.*diverged"
+        ValueError, match="Every fit along the alpha path failed.*diverged"
     ):
         cv.fit(X, y)
     assert not hasattr(cv, "cv_results_")

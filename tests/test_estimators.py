@@ -43,7 +43,7 @@ def quick_instance(cls, random_state=0):
         return cls(BIMTRegressor(max_iter=300, random_state=random_state))
     if issubclass(cls, (skbimt.BIMTRegressorCV, skbimt.BIMTClassifierCV)):
         # Two strengths on two folds: the checks are about the contract.
-        return cls(lambdas=(1e-3, 1e-2), cv=2, max_iter=100, random_state=random_state)
+        return cls(alphas=(0.3, 3.0), cv=2, max_iter=100, random_state=random_state)
     return cls(max_iter=300, random_state=random_state)
 
 

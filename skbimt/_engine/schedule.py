@@ -52,6 +52,56 @@ def lambda_values(schedule, max_iter):
     return values
 
 
+def scaled(schedule, factor):
+    """``schedule`` with every strength multiplied by ``factor``.
+
+    Parameters
+    ----------
+    schedule : float, sequence of (float, float) or callable
+        As taken by :func:`lambda_values`.
+    factor : float
+        Non-negative multiplier.
+
+    Returns
+    -------
+    schedule : float, tuple of (float, float) or callable
+        Of the same kind: a float, phases with the same fractions, or a
+        callable returning ``factor`` times the original's value.
+    """
+    factor = float(factor)
+    if factor == 1.0:
+        return schedule
+    if isinstance(schedule, numbers.Real) and not isinstance(schedule, bool):
+        return float(schedule) * factor
+    if callable(schedule):
+        return ScaledSchedule(schedule, factor)
+    return tuple(
+        (float(strength) * factor, float(fraction)) for strength, fraction in schedule
+    )
+
+
+class ScaledSchedule:
+    """A callable schedule times a constant (picklable, unlike a closure).
+
+    Parameters
+    ----------
+    schedule : callable
+        ``schedule(step, max_iter) -> lambda``.
+    factor : float
+        Multiplier of every value.
+    """
+
+    def __init__(self, schedule, factor):
+        self.schedule = schedule
+        self.factor = factor
+
+    def __call__(self, step, max_iter):
+        return self.factor * self.schedule(step, max_iter)
+
+    def __repr__(self):
+        return f"ScaledSchedule({self.schedule!r}, {self.factor!r})"
+
+
 def _called_value(schedule, step, max_iter):
     value = schedule(step, max_iter)
     if not isinstance(value, numbers.Real) and not (

@@ -1,7 +1,14 @@
+import pickle
+
 import numpy as np
 import pytest
 
-from skbimt._engine.schedule import PAPER_SCHEDULE, final_stretch_start, lambda_values
+from skbimt._engine.schedule import (
+    PAPER_SCHEDULE,
+    final_stretch_start,
+    lambda_values,
+    scaled,
+)
 
 
 def test_constant():
@@ -48,3 +55,26 @@ def test_bad_schedules_are_explained(schedule, message):
 )
 def test_final_stretch_is_the_last_constant_run(schedule, expected):
     assert final_stretch_start(lambda_values(schedule, 20000)) == expected
+
+
+def test_scaled_multiplies_every_strength_and_keeps_the_kind():
+    assert scaled(2e-3, 10.0) == pytest.approx(2e-2)
+    np.testing.assert_allclose(
+        scaled(((1e-3, 0.25), (1e-2, 0.75)), 3.0), [(3e-3, 0.25), (3e-2, 0.75)]
+    )
+    schedule = ((1e-3, 0.5), (1e-2, 0.5))
+    assert scaled(schedule, 1.0) is schedule
+    doubled = scaled(lambda step, max_iter: step / max_iter, 2.0)
+    np.testing.assert_allclose(
+        lambda_values(doubled, 4), 2 * np.arange(4) / 4, rtol=0, atol=0
+    )
+    assert lambda_values(scaled(schedule, 0.0), 10).max() == 0.0
+
+
+def test_a_scaled_callable_pickles():
+    restored = pickle.loads(pickle.dumps(scaled(_half, 4.0)))
+    assert restored(3, 10) == 6.0
+
+
+def _half(step, max_iter):
+    return step / 2
