@@ -556,9 +556,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         """
         return self._fit(X, y, sample_weight, self.lambda_schedule, self.alpha)
 
-    def _fit(
-        self, X, y, sample_weight, lambda_schedule, alpha, extra_attributes=None
-    ):
+    def _fit(self, X, y, sample_weight, lambda_schedule, alpha, extra_attributes=None):
         """Train with ``alpha`` times ``lambda_schedule``; install with extras."""
         hidden = self._validated_hidden_sizes()
         self._check_weight_decay()

@@ -106,9 +106,7 @@ def paired_choice(scores, active_hidden):
         n_folds = np.sum(np.isfinite(differences), axis=1)
         spread = np.nanstd(differences, axis=1, ddof=1) if scores.shape[1] > 1 else 0
         standard_error = np.nan_to_num(spread / np.sqrt(np.maximum(n_folds, 1)))
-        mean_difference = np.nan_to_num(
-            np.nanmean(differences, axis=1), nan=-np.inf
-        )
+        mean_difference = np.nan_to_num(np.nanmean(differences, axis=1), nan=-np.inf)
     close = np.flatnonzero(mean_difference >= -standard_error)
     fewest = np.min(active_hidden[close])
     return int(close[active_hidden[close] == fewest][-1])
@@ -203,7 +201,7 @@ class _PathMixin:
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
-        """Cross-validate the strengths ``alphas``, then train on all data at ``alpha_``.
+        """Cross-validate ``alphas``, then train on all the data at ``alpha_``.
 
         Parameters
         ----------
@@ -247,7 +245,9 @@ class _PathMixin:
             delayed(fold_path)(clone(single), X, y, sample_weight, train, test, alphas)
             for train, test in splits
         )
-        failed = [stage["error"] for path in paths for stage in path if "error" in stage]
+        failed = [
+            stage["error"] for path in paths for stage in path if "error" in stage
+        ]
         if len(failed) == alphas.size * len(splits):
             raise ValueError(
                 f"Every fit along the alpha path failed; the first said: {failed[0]}"
