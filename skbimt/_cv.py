@@ -303,8 +303,8 @@ class BIMTRegressorCV(_PathMixin, BIMTRegressor):
     active hidden neurons) whose score is not significantly below the
     best's is chosen, and trained on all the data as
     ``BIMTRegressor(alpha=alpha_)`` would be. This costs about
-    ``cv * (1 + (len(alphas) - 1) / 4) * (cv - 1) / cv + 1`` fits of the
-    single estimator (5 by default). The fitted estimator is a
+    ``cv * (1 + (len(alphas) - 1) / 8) * (cv - 1) / cv + 1`` fits of the
+    single estimator, in steps (4 by default). The fitted estimator is a
     :class:`BIMTRegressor` in every other respect.
 
     Parameters

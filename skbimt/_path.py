@@ -3,11 +3,12 @@
 The CV estimators score every strength of ``alphas`` on every fold. Training
 a fresh network per (fold, strength) costs one fit each. Instead, each fold
 trains one network: the full schedule at the weakest strength, then, from
-those weights, a quarter of ``max_iter`` at each stronger one (at the final
+those weights, an eighth of ``max_iter`` at each stronger one (at the final
 strength of the schedule times that ``alpha``), scoring the network on the
 fold's held-out rows at the end of every stage. A stronger cost only prunes
-what the weaker one kept, so the stages reach the networks fresh fits would,
-for an eighth of the steps each.
+what the weaker one kept, so each stage approaches the network a fresh fit
+would reach, for an eighth of the steps (on diabetes a stage at alpha=1
+still lagged a fresh fit by 0.06 R^2; a quarter came within 0.01).
 """
 
 import warnings
