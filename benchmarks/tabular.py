@@ -542,13 +542,9 @@ def print_wide_summary(means, fit_times, available, seeds):
     for name in dict.fromkeys(name for name, _ in means):
         X, y, task, _ = available[name]
         scores = {label: np.mean(means[name, label]) for label in labels}
-        best = max(scores.values())
-        cells = [
-            f"**{scores[label]:.3f}**"
-            if scores[label] == best
-            else f"{scores[label]:.3f}"
-            for label in labels
-        ]
+        best = f"{max(scores.values()):.3f}"
+        cells = [f"{scores[label]:.3f}" for label in labels]
+        cells = [f"**{cell}**" if cell == best else cell for cell in cells]
         if gap:
             cells.append(f"{scores['BIMT'] - max(scores[b] for b in baselines):+.3f}")
         times = " / ".join(f"{np.mean(fit_times[name, label]):.2f}" for label in labels)
