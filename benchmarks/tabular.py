@@ -7,8 +7,9 @@ Five-fold cross-validation, every model in the same run, one thread each:
   ``C`` times dearer first weight matrix;
 * ``BIMT fixed schedule`` (with ``--fixed-schedule``): the defaults with
   ``"auto"``'s tuned schedule at every size, not shrunk above 500 rows;
-* ``BIMT-CV``: ``BIMTRegressorCV()`` / ``BIMTClassifierCV()`` (inner 5-fold
-  CV over the lambda path, the sparsest network within one standard error);
+* ``BIMT-CV``: ``BIMTRegressorCV()`` / ``BIMTClassifierCV()`` with their
+  default ``alphas`` (inner shuffled folds over the strength path, the
+  paired one-standard-error rule);
 * ``MLP``: ``MLPRegressor()`` / ``MLPClassifier()`` defaults behind a
   ``StandardScaler`` (for regression the target is standardized too, with
   ``TransformedTargetRegressor``, as a careful user would);
@@ -25,7 +26,20 @@ Five-fold cross-validation, every model in the same run, one thread each:
 Data: scikit-learn's bundled diabetes, breast cancer, wine, iris and digits;
 Friedman #1 (500 rows, 5 informative and 5 noise columns),
 ``make_classification`` (500 rows, 5 informative and 15 noise columns) and
-``make_hastie_10_2`` (4,000 rows, 10 columns that all count).
+``make_hastie_10_2`` (4,000 rows, 10 columns that all count). With
+``--real`` (or their names in ``--data``), the real tables of
+``_real_tables.py``: 263 to 10,000 rows, most with categorical columns,
+several sorted by something related to the target (each heading gives the
+Spearman correlation of row order with y). They need the ``bench`` extra
+(``pip install "skbimt[bench]"``). On them the BIMT models, the MLP and the
+linear model sit behind a ``ColumnTransformer``: one-hot categorical columns
+(``handle_unknown="ignore"``), numeric columns passed through for BIMT
+(which standardizes internally) and standardized for the MLP and the linear
+model; HGB reads the categorical columns from their dtype.
+
+Folds are shuffled (``KFold`` / ``StratifiedKFold`` with the seed), so a
+sorted table does not bias them. ``--jobs N`` fits the (model, fold) pairs in
+N processes, one thread each; the scores are those of ``--jobs 1``.
 Columns: mean (std) test score (R^2 or accuracy), mean fit time per fold,
 active hidden neurons of the fold networks, and inputs kept
 (``feature_importances_ >= threshold``, by default 0.01, the ``BIMTSelector``
@@ -40,6 +54,8 @@ into informative / noise on the synthetic sets.
         --input-cost 3 --threshold 0.01 0.05
     python benchmarks/tabular.py --data diabetes breast_cancer wine iris \
         --models BIMT MLP --seed 1 2 3 4 5   # other folds and seeds, ~2 min
+    python benchmarks/tabular.py --real --models BIMT MLP linear --seed 1
+    python benchmarks/tabular.py --data wage titanic --jobs 2
 """
 
 import argparse
@@ -48,8 +64,15 @@ import warnings
 
 import numpy as np
 import sklearn
+from _real_tables import TABLES, check_extra, row_order_correlation
 from _timing import print_footer, print_header, set_single_thread
-from sklearn.compose import TransformedTargetRegressor
+from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.compose import (
+    ColumnTransformer,
+    TransformedTargetRegressor,
+    make_column_selector,
+)
 from sklearn.datasets import (
     load_breast_cancer,
     load_diabetes,
@@ -66,10 +89,11 @@ from sklearn.ensemble import (
 )
 from sklearn.feature_selection import SelectFromModel
 from sklearn.linear_model import LassoCV, LogisticRegression, RidgeCV
-from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.neural_network import MLPClassifier, MLPRegressor
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from skbimt import (
     BIMTClassifier,
@@ -80,6 +104,17 @@ from skbimt import (
 )
 from skbimt._base import DEFAULT_SCHEDULE
 from skbimt._connectivity import DEFAULT_THRESHOLD, active_neuron_masks
+
+SKLEARN_SETS = (
+    "diabetes",
+    "breast_cancer",
+    "wine",
+    "iris",
+    "digits",
+    "friedman1",
+    "classification",
+    "hastie",
+)
 
 
 def datasets(seed=0):
@@ -110,40 +145,102 @@ def datasets(seed=0):
     }
 
 
-def models(task, with_cv, input_cost=None, fixed_schedule=False, seed=0):
-    scaled = StandardScaler
-    if task == "regression":
-        found = {
-            "BIMT": BIMTRegressor(random_state=seed),
-            "BIMT-CV": BIMTRegressorCV(random_state=seed),
-            "MLP": TransformedTargetRegressor(
-                make_pipeline(scaled(), MLPRegressor(random_state=seed)),
-                transformer=scaled(),
+def load(names, data_seed):
+    """name -> (X, y, task, informative) for scikit-learn's sets and real tables."""
+    bundled = datasets(data_seed) if set(names) & set(SKLEARN_SETS) else {}
+    found = {}
+    for name in names:
+        if name in bundled:
+            found[name] = bundled[name]
+        else:
+            X, y = TABLES[name].loader()
+            found[name] = (X, y, TABLES[name].kind, None)
+    return found
+
+
+def encoded(scale_numbers):
+    """One-hot categorical columns; numeric ones standardized or passed through."""
+    return ColumnTransformer(
+        [
+            (
+                "categorical",
+                OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+                make_column_selector(dtype_include=["category", "object"]),
             ),
-            "linear": make_pipeline(scaled(), RidgeCV()),
-            "HGB": HistGradientBoostingRegressor(random_state=seed),
+            (
+                "numeric",
+                StandardScaler() if scale_numbers else "passthrough",
+                make_column_selector(dtype_exclude=["category", "object"]),
+            ),
+        ]
+    )
+
+
+def models(task, with_cv, input_cost=None, fixed_schedule=False, seed=0, frame=False):
+    """label -> unfitted model; ``frame``: X is a DataFrame with categories.
+
+    For a frame the BIMT models get one-hot categories and raw numbers
+    (they standardize internally), the MLP and linear model one-hot
+    categories and standardized numbers, HGB the categories from the dtype.
+    """
+    if frame:
+
+        def bimt_input(model):
+            return make_pipeline(encoded(scale_numbers=False), model)
+
+        def scaled(model):
+            return make_pipeline(encoded(scale_numbers=True), model)
+
+        hgb = {"categorical_features": "from_dtype"}
+    else:
+
+        def bimt_input(model):
+            return model
+
+        def scaled(model):
+            return make_pipeline(StandardScaler(), model)
+
+        hgb = {}
+    if task == "regression":
+        bimt, bimt_cv = BIMTRegressor, BIMTRegressorCV
+        found = {
+            "MLP": TransformedTargetRegressor(
+                scaled(MLPRegressor(random_state=seed)), transformer=StandardScaler()
+            ),
+            "linear": scaled(RidgeCV()),
+            "HGB": HistGradientBoostingRegressor(random_state=seed, **hgb),
         }
     else:
+        bimt, bimt_cv = BIMTClassifier, BIMTClassifierCV
         found = {
-            "BIMT": BIMTClassifier(random_state=seed),
-            "BIMT-CV": BIMTClassifierCV(random_state=seed),
-            "MLP": make_pipeline(scaled(), MLPClassifier(random_state=seed)),
-            "linear": make_pipeline(scaled(), LogisticRegression(max_iter=1000)),
-            "HGB": HistGradientBoostingClassifier(random_state=seed),
+            "MLP": scaled(MLPClassifier(random_state=seed)),
+            "linear": scaled(LogisticRegression(max_iter=1000)),
+            "HGB": HistGradientBoostingClassifier(random_state=seed, **hgb),
         }
-    bimt = BIMTRegressor if task == "regression" else BIMTClassifier
-    found["BIMT-select"] = make_pipeline(
-        BIMTSelector(bimt(random_state=seed)), bimt(random_state=seed)
-    )
+    found = {
+        "BIMT": bimt_input(bimt(random_state=seed)),
+        "BIMT-CV": bimt_input(bimt_cv(random_state=seed)),
+        **found,
+    }
+    if frame:
+        found["BIMT-select"] = make_pipeline(
+            encoded(scale_numbers=False),
+            BIMTSelector(bimt(random_state=seed)),
+            bimt(random_state=seed),
+        )
+    else:
+        found["BIMT-select"] = make_pipeline(
+            BIMTSelector(bimt(random_state=seed)), bimt(random_state=seed)
+        )
     if not with_cv:
         del found["BIMT-CV"]
     if input_cost is not None:
-        found[f"BIMT input_cost={input_cost:g}"] = bimt(
-            input_cost=input_cost, random_state=seed
+        found[f"BIMT input_cost={input_cost:g}"] = bimt_input(
+            bimt(input_cost=input_cost, random_state=seed)
         )
     if fixed_schedule:
-        found["BIMT fixed schedule"] = bimt(
-            lambda_schedule=DEFAULT_SCHEDULE, random_state=seed
+        found["BIMT fixed schedule"] = bimt_input(
+            bimt(lambda_schedule=DEFAULT_SCHEDULE, random_state=seed)
         )
     return found
 
@@ -161,6 +258,8 @@ def lasso_selector(task, seed=0):
 
 def network_summary(estimator, thresholds):
     """Active hidden neurons and the kept-input mask of a fitted BIMT model."""
+    if isinstance(estimator, Pipeline):
+        estimator = estimator[-1]
     masks = active_neuron_masks(estimator.scaled_coefs_, DEFAULT_THRESHOLD)
     hidden = sum(int(mask.sum()) for mask in masks[1:-1])
     total = sum(mask.size for mask in masks[1:-1])
@@ -175,73 +274,108 @@ def kept_text(kept, informative):
     return f"{signal.sum():.1f}/{signal.size} + {noise.sum():.1f}/{noise.size} noise"
 
 
-def evaluate(
-    X,
-    y,
-    task,
-    informative,
-    with_cv,
-    input_cost,
-    thresholds,
-    fixed_schedule=False,
-    seed=0,
-    only=None,
-):
+def rows_of(X, index):
+    return X.iloc[index] if hasattr(X, "iloc") else X[index]
+
+
+def fit_fold(label, model, X, y, train, test, thresholds):
+    """Fit one model on one fold, one thread; its score, fit time and network.
+
+    Runs the same way in this process (``--jobs 1``) and in a worker.
+    """
+    set_single_thread()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        start = time.perf_counter()
+        model.fit(rows_of(X, train), y[train])
+        seconds = time.perf_counter() - start
+        score = check_scoring(model)(model, rows_of(X, test), y[test])
+    found = {"score": score, "fit_s": seconds}
+    if label == "BIMT-select":
+        selector = next(s for s in model if isinstance(s, BIMTSelector))
+        found["selected"] = selector.get_support()
+    elif label.startswith("BIMT"):
+        found["network"] = network_summary(model, thresholds)
+    return found
+
+
+def fold_jobs(X, y, task, options, seed):
+    """(label, unfitted model, train, test) for every model and fold."""
     splitter = (KFold if task == "regression" else StratifiedKFold)(
         5, shuffle=True, random_state=seed
     )
-    found = models(task, with_cv, input_cost, fixed_schedule, seed)
-    rows = []
-    for label, model in found.items():
-        if only is not None and label not in only:
-            continue
+    found = models(
+        task,
+        options.with_cv,
+        options.input_cost,
+        options.fixed_schedule,
+        seed,
+        frame=hasattr(X, "iloc"),
+    )
+    folds = list(splitter.split(X, y))
+    return [
+        (label, clone(model), train, test)
+        for label, model in found.items()
+        if options.only is None or label in options.only
+        for train, test in folds
+    ], folds
+
+
+def summarise(label, results, informative):
+    """One table row from a model's fold results."""
+    scores = np.array([r["score"] for r in results])
+    row = {
+        "model": label,
+        "score": f"{scores.mean():.3f} ({scores.std():.3f})",
+        "mean": scores.mean(),
+        "fit_mean": np.mean([r["fit_s"] for r in results]),
+        "hidden": "",
+        "inputs": "",
+    }
+    row["fit_s"] = f"{row['fit_mean']:.2f}"
+    if label == "BIMT-select":
+        kept = np.mean([r["selected"] for r in results], axis=0)
+        row["inputs"] = kept_text(kept, informative)
+    elif label.startswith("BIMT"):
+        summaries = [r["network"] for r in results]
+        active = np.mean([s[0] for s in summaries])
+        row["hidden"] = f"{active:.1f}/{summaries[0][1]}"
+        kept = np.mean([s[2] for s in summaries], axis=0)
+        row["inputs"] = " ; ".join(kept_text(k, informative) for k in kept)
+    return row
+
+
+def lasso_row(X, y, task, folds, seed, informative):
+    """The inputs ``Lasso-select`` keeps on the synthetic sets."""
+    masks, seconds = [], []
+    for train, _ in folds:
+        start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = cross_validate(model, X, y, cv=splitter, return_estimator=True)
-        scores = result["test_score"]
-        row = {
-            "model": label,
-            "score": f"{scores.mean():.3f} ({scores.std():.3f})",
-            "mean": scores.mean(),
-            "fit_s": f"{result['fit_time'].mean():.2f}",
-            "hidden": "",
-            "inputs": "",
-        }
-        if label == "BIMT-select":
-            kept = np.mean([p[0].get_support() for p in result["estimator"]], axis=0)
-            row["inputs"] = kept_text(kept, informative)
-        elif label.startswith("BIMT"):
-            summaries = [network_summary(e, thresholds) for e in result["estimator"]]
-            active = np.mean([s[0] for s in summaries])
-            row["hidden"] = f"{active:.1f}/{summaries[0][1]}"
-            kept = np.mean([s[2] for s in summaries], axis=0)
-            row["inputs"] = " ; ".join(kept_text(k, informative) for k in kept)
-        rows.append(row)
-    if informative is not None and (only is None or "Lasso-select" in only):
-        masks, seconds = [], []
-        for train, _ in splitter.split(X, y):
-            start = time.perf_counter()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                selector = lasso_selector(task, seed).fit(X[train], y[train])
-            seconds.append(time.perf_counter() - start)
-            masks.append(selector[-1].get_support())
-        rows.append(
-            {
-                "model": "Lasso-select",
-                "score": "",
-                "fit_s": f"{np.mean(seconds):.2f}",
-                "hidden": "",
-                "inputs": kept_text(np.mean(masks, axis=0), informative),
-            }
-        )
-    return rows
+            selector = lasso_selector(task, seed).fit(X[train], y[train])
+        seconds.append(time.perf_counter() - start)
+        masks.append(selector[-1].get_support())
+    return {
+        "model": "Lasso-select",
+        "score": "",
+        "fit_s": f"{np.mean(seconds):.2f}",
+        "hidden": "",
+        "inputs": kept_text(np.mean(masks, axis=0), informative),
+    }
 
 
 def parse_arguments():
     """The command line, with unknown data set and model names refused."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", nargs="+", default=None, help="data set names")
+    parser.add_argument(
+        "--data",
+        nargs="+",
+        default=None,
+        help="data set names: scikit-learn's and real tables",
+    )
+    parser.add_argument(
+        "--real", action="store_true", help="every real table (bench extra)"
+    )
     parser.add_argument("--no-cv", action="store_true", help="skip BIMT-CV")
     parser.add_argument(
         "--input-cost", type=float, help="add BIMT with this input_cost"
@@ -272,8 +406,14 @@ def parse_arguments():
         action="store_true",
         help="add BIMT with the tuned schedule at every size (no row scaling)",
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="processes fitting (model, fold) pairs, one thread each (default 1)",
+    )
     args = parser.parse_args()
-    names = list(datasets())
+    names = [*SKLEARN_SETS, *TABLES]
     unknown = set(args.data or ()) - set(names)
     if unknown:
         parser.error(f"unknown --data {sorted(unknown)}; choose from {names}")
@@ -281,6 +421,19 @@ def parse_arguments():
     unknown = set(args.models or ()) - known
     if unknown:
         parser.error(f"unknown --models {sorted(unknown)}; choose from {sorted(known)}")
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    chosen = list(args.data or ([] if args.real else SKLEARN_SETS))
+    if args.real:
+        chosen += [name for name in TABLES if name not in chosen]
+    if set(chosen) & set(TABLES):
+        try:
+            check_extra()
+        except ImportError as error:
+            parser.error(str(error))
+    args.names = chosen
+    args.with_cv = not args.no_cv
+    args.only = args.models
     return args
 
 
@@ -294,40 +447,67 @@ def print_rows(rows):
         )
 
 
+def heading(name, X, y, task):
+    """``name (rows x columns, categorical columns, task, row order vs y)``."""
+    categorical = sum(
+        str(dtype) in ("category", "object") for dtype in getattr(X, "dtypes", ())
+    )
+    return (
+        f"{name} ({X.shape[0]} x {X.shape[1]}, {categorical} categorical, {task}, "
+        f"row order vs y {row_order_correlation(np.asarray(y)):+.2f})"
+    )
+
+
 def main():
     args = parse_arguments()
     set_single_thread()
     print_header("skbimt on tables: 5-fold CV, defaults beside the usual choices")
     print(
         f"\nSynthetic sets drawn with seed {args.data_seed}; inputs kept at "
-        f"importance >= {' ; '.join(f'{t:g}' for t in args.threshold)}."
+        f"importance >= {' ; '.join(f'{t:g}' for t in args.threshold)}; "
+        f"{args.jobs} job(s)."
     )
-    available = datasets(args.data_seed)
-    means = {}
-    for name in args.data or available:
+    available = load(args.names, args.data_seed)
+    groups, jobs = [], []
+    for name in args.names:
         X, y, task, informative = available[name]
         for seed in args.seed:
-            start = time.perf_counter()
-            rows = evaluate(
-                X,
-                y,
-                task,
-                informative,
-                not args.no_cv,
-                args.input_cost,
-                args.threshold,
-                args.fixed_schedule,
-                seed,
-                args.models,
-            )
-            print(f"\n### {name} ({X.shape[0]} x {X.shape[1]}, {task}), seed {seed}\n")
-            print_rows(rows)
-            for row in rows:
-                if "mean" in row:
-                    means.setdefault((name, row["model"]), []).append(row["mean"])
-            print(f"\n({time.perf_counter() - start:.0f} s)")
+            found, folds = fold_jobs(X, y, task, args, seed)
+            groups.append((name, seed, found, folds))
+            jobs += [
+                (label, model, X, y, train, test) for label, model, train, test in found
+            ]
+    # An ordered generator: results arrive in submission order, so each
+    # (table, seed) prints as soon as its last fold is done.
+    results = Parallel(n_jobs=args.jobs, return_as="generator")(
+        delayed(fit_fold)(*job, args.threshold) for job in jobs
+    )
+    means, fit_times = {}, {}
+    start = time.perf_counter()
+    for name, seed, found, folds in groups:
+        X, y, task, informative = available[name]
+        by_label = {}
+        for (label, *_), result in zip(found, results, strict=False):
+            by_label.setdefault(label, []).append(result)
+        rows = [
+            summarise(label, found_, informative) for label, found_ in by_label.items()
+        ]
+        if informative is not None and (
+            args.only is None or "Lasso-select" in args.only
+        ):
+            rows.append(lasso_row(X, y, task, folds, seed, informative))
+        print(f"\n### {heading(name, X, y, task)}, seed {seed}\n")
+        print_rows(rows)
+        for row in rows:
+            if "mean" in row:
+                means.setdefault((name, row["model"]), []).append(row["mean"])
+                fit_times.setdefault((name, row["model"]), []).append(row["fit_mean"])
+        print(f"\n({time.perf_counter() - start:.0f} s)")
+        start = time.perf_counter()
     if len(args.seed) > 1:
         print_seed_summary(means, args.seed)
+    if len(args.names) > 1:
+        print_wide_summary(means, fit_times, available, args.seed)
     print_footer()
 
 
@@ -340,6 +520,39 @@ def print_seed_summary(means, seeds):
         print(
             f"| {name} | {model} | {np.mean(scores):.3f} | {min(scores):.3f} | "
             f"{max(scores):.3f} |"
+        )
+
+
+def print_wide_summary(means, fit_times, available, seeds):
+    """One row per data set: each model's mean score, BIMT's gap to the best
+    of the MLP and the linear model, and the mean fit times per fold."""
+    labels = list(dict.fromkeys(model for _, model in means))
+    print(f"\n### Summary: mean test score over seeds {', '.join(map(str, seeds))}\n")
+    baselines = [label for label in ("MLP", "linear") if label in labels]
+    gap = "BIMT" in labels and baselines
+    print(
+        "| data | rows | row order vs y | "
+        + " | ".join(labels)
+        + (f" | BIMT - best of {'/'.join(baselines)}" if gap else "")
+        + " | fit s per fold: "
+        + " / ".join(labels)
+        + " |"
+    )
+    print("|---" * (len(labels) + 4 + bool(gap)) + "|")
+    for name in dict.fromkeys(name for name, _ in means):
+        X, y, task, _ = available[name]
+        scores = {label: np.mean(means[name, label]) for label in labels}
+        best = f"{max(scores.values()):.3f}"
+        cells = [f"{scores[label]:.3f}" for label in labels]
+        cells = [f"**{cell}**" if cell == best else cell for cell in cells]
+        if gap:
+            cells.append(f"{scores['BIMT'] - max(scores[b] for b in baselines):+.3f}")
+        times = " / ".join(f"{np.mean(fit_times[name, label]):.2f}" for label in labels)
+        print(
+            f"| {name} ({'R^2' if task == 'regression' else 'acc.'}) | {X.shape[0]} | "
+            f"{row_order_correlation(np.asarray(y)):+.2f} | "
+            + " | ".join(cells)
+            + f" | {times} |"
         )
 
 

