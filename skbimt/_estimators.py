@@ -25,11 +25,11 @@ default="auto"
         (``benchmarks/tabular.py``): a weak quarter lets the network fit, a
         ten times stronger cost then sparsifies it and keeps it sparse to the
         end. Above 500 training rows both strengths are multiplied by
-        ``500 / n_rows``, down to a tenth from 5,000 rows on: the mean loss
-        over more rows is surer of each connection it needs (as
-        scikit-learn's MLP divides ``alpha`` by the number of samples). Rows
-        count as the sum of ``sample_weight``: a weight of 2 is a repeated
-        row.
+        ``sqrt(500 / n_rows)``, down to a tenth from 50,000 rows on: the mean
+        loss over more rows is surer of each connection it needs, but noisy
+        targets need a firm cost still. Rows count as the sum of
+        ``sample_weight``: a weight of 2 is a repeated row. ``alpha``
+        multiplies the result.
         ``lambda_schedule_`` holds the schedule used.
         The paper's schedule, ``((1e-3, 0.25), (1e-2, 0.5), (1e-3, 0.25))``,
         ends with a weak phase in which the loss recovers; see

@@ -483,10 +483,11 @@ def test_warnings_are_clean_on_a_normal_fit():
 
 def test_auto_schedule_is_the_tuned_default_up_to_500_rows_then_shrinks():
     assert auto_schedule(120) == auto_schedule(500) == DEFAULT_SCHEDULE
-    np.testing.assert_allclose(auto_schedule(2000), [(7.5e-4, 0.25), (7.5e-3, 0.75)])
-    # A tenth from 5,000 rows on: no weaker, however many rows.
-    np.testing.assert_allclose(auto_schedule(5000), [(3e-4, 0.25), (3e-3, 0.75)])
-    assert auto_schedule(10**6) == auto_schedule(5000)
+    # As the square root of the rows: four times the rows, half the strength.
+    np.testing.assert_allclose(auto_schedule(2000), [(1.5e-3, 0.25), (1.5e-2, 0.75)])
+    # A tenth from 50,000 rows on: no weaker, however many rows.
+    np.testing.assert_allclose(auto_schedule(50_000), [(3e-4, 0.25), (3e-3, 0.75)])
+    assert auto_schedule(10**6) == auto_schedule(50_000)
 
 
 def test_auto_trains_with_the_schedule_for_its_own_training_rows():
