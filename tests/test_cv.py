@@ -143,6 +143,7 @@ def test_integer_cv_shuffles_and_stratifies():
     np.testing.assert_array_equal(state.get_state()[1], before)
 
 
+@pytest.mark.slow
 def test_folds_in_parallel_give_the_same_path(fitted, regression):
     parallel = BIMTRegressorCV(**SMALL, n_jobs=2).fit(*regression)
     for key, value in fitted.cv_results_.items():

@@ -26,6 +26,7 @@ def search():
     return GridSearchCV(pipe, grid, cv=3, n_jobs=-1), X, y
 
 
+@pytest.mark.slow
 def test_grid_search_on_a_local_dask_cluster_matches_the_local_run():
     local, X, y = search()
     local.fit(X, y)

@@ -1,8 +1,10 @@
 """The documentation builds without a warning, the gallery included.
 
 The gallery runs every example once, in its full setting (about ten minutes
-on two cores); this is the only place the examples run. ``SKBIMT_QUICK=1``
-in the environment runs them with a few hundred steps, for a local smoke
+on two cores); this is the only place the examples run. It is marked
+``slow`` and ``docs``: CI runs it on its own, in a fresh virtual environment
+with only the docs extra (``.ci/run``). ``SKBIMT_QUICK=1`` in the
+environment runs the examples with a few hundred steps, for a local smoke
 run of the build.
 """
 
@@ -17,6 +19,7 @@ DOCS = pathlib.Path(__file__).resolve().parents[1] / "docs"
 
 
 @pytest.mark.slow
+@pytest.mark.docs
 def test_sphinx_build_has_no_warnings(tmp_path):
     pytest.importorskip("sphinx")
     pytest.importorskip("numpydoc")

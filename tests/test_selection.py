@@ -417,6 +417,7 @@ def noise_columns_dropped_by_the_heldout_check(seed):
     return noise_columns_kept(wired) - noise_columns_kept(selector.get_support())
 
 
+@pytest.mark.slow
 @pytest.mark.trained
 def test_the_heldout_check_drops_noise_inputs_the_network_kept_wired():
     # The classifier wires noise columns that help it fit its training rows;
@@ -434,6 +435,7 @@ def heldout_check_friedman_selection_errors(seed):
     return int(np.sum(support != (np.arange(10) < 5)))
 
 
+@pytest.mark.slow
 @pytest.mark.trained
 def test_the_heldout_check_keeps_exactly_friedmans_informative_inputs():
     heldout_check_friedman_selection_errors.check()
