@@ -581,7 +581,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         )
         with torch_threads(self.n_threads):
             log = self._train(network, data, lambdas, device, rng)
-        self._check_training_outcome(log, lambdas)
+        self._check_training_outcome(log)
         self._install(self._export(network, data, log) | extra_attributes)
         self._warn_about_training(log, lambdas, X, y, sample_weight)
         return self
@@ -643,7 +643,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             verbose=self.verbose,
         )
 
-    def _check_training_outcome(self, log, lambdas):
+    def _check_training_outcome(self, log):
         """Refuse a fit that never produced finite weights."""
         if log.stop_reason == "diverged" and log.n_iter == 0:
             raise ValueError(
@@ -788,6 +788,14 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
 
     def _split_validation(self, X, target, sample_weight, rng):
         """Hold out ``validation_fraction`` of the samples for early stopping."""
+        if self.tol is None:
+            raise ValueError(
+                "early_stopping=True needs tol: the held-out rows are checked "
+                "for an improvement of at least tol, and tol=None would hold "
+                f"out validation_fraction={self.validation_fraction} of the "
+                "rows without ever checking them. Set tol (1e-4 by default) "
+                "or early_stopping=False."
+            )
         n_samples = len(X)
         n_validation = int(np.ceil(self.validation_fraction * n_samples))
         if n_validation < 2 or n_samples - n_validation < 2:

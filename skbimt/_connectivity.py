@@ -23,11 +23,6 @@ DEFAULT_THRESHOLD = 1e-2
 COMMUNITY_METHODS = ("greedy", "louvain")
 
 
-def mlp_connections(coefs):
-    """``(pre, post, weight)`` of an MLP whose layer ``i`` feeds layer ``i + 1``."""
-    return [(i, i + 1, weight) for i, weight in enumerate(coefs)]
-
-
 def layer_sizes(coefs):
     """Neurons per layer of an MLP given by its weight matrices."""
     return [coefs[0].shape[0]] + [w.shape[1] for w in coefs]

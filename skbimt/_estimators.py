@@ -112,9 +112,11 @@ default="auto"
         model is moved back to the CPU.
 
     n_threads : int or None, default=1
-        Torch threads used during fit and predict, restored afterwards. One
-        thread is fastest for small networks and lets parallel fits (grid
-        searches with ``n_jobs``) share the cores; None keeps torch's setting.
+        Threads of torch and of numpy's BLAS during ``fit``, restored
+        afterwards. One thread is fastest for small networks and lets
+        parallel fits (grid searches with ``n_jobs``) share the cores; None
+        keeps the current settings. Prediction runs in numpy, outside this
+        limit.
 
     snapshot_every : int or None, default=None
         Record the weights, biases and neuron positions every this many steps
@@ -165,7 +167,8 @@ default="auto"
         for ``n_iter_no_change`` checks (one every 100 steps), keeping the
         weights of the best check. Stopping only happens in the last constant
         stretch of ``lambda_schedule``, after the network has been sparsified.
-        Needs ``tol``.
+        Needs ``tol``: ``tol=None`` with ``early_stopping=True`` raises a
+        ValueError rather than hold out rows that nothing checks.
 
     validation_fraction : float, default=0.1
         Share of the training data held out with ``early_stopping``.
@@ -265,7 +268,10 @@ _SHARED_ATTRIBUTES = """
     snapshots_ : list of dict
         Only with ``snapshot_every``: dicts with keys ``step``, ``coefs``,
         ``intercepts`` and ``coords``; weights in training units, as
-        ``scaled_coefs_``.
+        ``scaled_coefs_``. Steps increase; the last record holds the fitted
+        weights and the step they come from: ``n_iter_``, or, when
+        ``early_stopping`` restored the best check, that check's step
+        (records after it are dropped).
 
     n_layers_ : int
         Number of neuron layers, input and output included.

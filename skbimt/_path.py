@@ -91,7 +91,7 @@ def _warm_path(estimator, X, y, sample_weight, alphas):
         network.flat = network.flat.to(dtype)
         with torch_threads(estimator.n_threads):
             log = estimator._train(network, data, lambdas, device, rng)
-        estimator._check_training_outcome(log, lambdas)
+        estimator._check_training_outcome(log)
         attributes = estimator._export(network, data, log)
         estimator._install(attributes | {"lambda_schedule_": schedule})
         yield estimator

@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
+import torch
 from scipy.sparse import csr_matrix
 from sklearn.datasets import load_iris
 from sklearn.exceptions import NotFittedError
@@ -472,6 +473,65 @@ def test_early_stopping_reports_its_checks_and_keeps_the_best():
     assert not hasattr(without, "validation_scores_")
     with pytest.raises(ValueError, match="too few to train on or to validate"):
         BIMTClassifier(early_stopping=True, tol=0.0, max_iter=10).fit(X[::30], y[::30])
+
+
+def test_early_stopping_without_tol_is_refused_and_leaves_the_fit():
+    # tol=None never checks the held-out rows: refuse, rather than train on
+    # 90 % of the data for nothing.
+    X, y = data()
+    reg = BIMTRegressor(max_iter=20, random_state=0).fit(X, y)
+    before = [w.copy() for w in reg.coefs_]
+    reg.set_params(early_stopping=True, tol=None)
+    with pytest.raises(ValueError, match="early_stopping=True needs tol"):
+        reg.fit(X, y)
+    for old, kept in zip(before, reg.coefs_, strict=True):
+        np.testing.assert_array_equal(old, kept)
+    assert not hasattr(reg, "validation_scores_")
+
+
+def test_snapshots_end_on_the_restored_best_check(monkeypatch):
+    # A validation score that only falls: the first check (step 100) is the
+    # best, training stops two checks later and restores it. The last record
+    # must hold those weights under their own step, not the last step's.
+    falling = iter(-np.arange(1000.0))
+    monkeypatch.setattr(
+        BIMTRegressor, "_validation_score", lambda self, *args: next(falling)
+    )
+    X, y = data(100)
+    reg = BIMTRegressor(
+        hidden_layer_sizes=(5,),
+        lambda_schedule=1e-3,
+        max_iter=2000,
+        early_stopping=True,
+        tol=0.0,
+        n_iter_no_change=2,
+        snapshot_every=50,
+        random_state=0,
+    ).fit(X, y)
+    assert reg.n_iter_ == 300
+    assert [record["step"] for record in reg.snapshots_] == [0, 50, 100]
+    for snapshot, kept in zip(
+        reg.snapshots_[-1]["coefs"], reg.scaled_coefs_, strict=True
+    ):
+        np.testing.assert_array_equal(snapshot, kept)
+
+
+def test_n_threads_is_documented_for_what_it_limits(monkeypatch):
+    docscrape = pytest.importorskip("numpydoc.docscrape")
+    entry = next(
+        parameter
+        for parameter in docscrape.ClassDoc(BIMTRegressor)["Parameters"]
+        if parameter.name == "n_threads"
+    )
+    text = " ".join(entry.desc)
+    assert "during ``fit``" in text and "Prediction runs in numpy" in text
+    # ... which is what happens: predict leaves torch's threads alone.
+    X, y = data()
+    reg = BIMTRegressor(max_iter=20, n_threads=1, random_state=0).fit(X, y)
+    calls = []
+    monkeypatch.setattr(torch, "set_num_threads", calls.append)
+    reg.predict(X)
+    assert calls == []
 
 
 def test_warnings_are_clean_on_a_normal_fit():

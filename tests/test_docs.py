@@ -8,14 +8,49 @@ environment runs the examples with a few hundred steps, for a local smoke
 run of the build.
 """
 
+import inspect
 import os
 import pathlib
+import re
 import subprocess
 import sys
 
 import pytest
 
 DOCS = pathlib.Path(__file__).resolve().parents[1] / "docs"
+
+
+def public_callables():
+    """Public classes and functions, under the names users import them by.
+
+    Constants are left out (autosummary has no page for them), and so are
+    aliases, which are documented under their own name.
+    """
+    import skbimt
+    import skbimt.datasets
+    import skbimt.inspection
+    import skbimt.nn
+
+    found = {}
+    for module in (skbimt, skbimt.inspection, skbimt.nn):
+        found.update({name: getattr(module, name) for name in module.__all__})
+    found.update(
+        (name, value)
+        for name, value in vars(skbimt.datasets).items()
+        if not name.startswith("_")
+        and getattr(value, "__module__", None) == "skbimt.datasets"
+    )
+    return {
+        name
+        for name, value in found.items()
+        if (inspect.isclass(value) or inspect.isfunction(value))
+        and value.__name__ == name
+    }
+
+
+def test_api_reference_lists_every_public_name():
+    listed = set(re.findall(r"^ {3}(\w+)$", (DOCS / "api.rst").read_text(), re.M))
+    assert public_callables() - listed == set()
 
 
 @pytest.mark.slow

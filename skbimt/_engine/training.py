@@ -153,7 +153,10 @@ class TrainingLog:
         Step at which Ctrl-C arrived, when it did.
     snapshots : list of tuple
         ``(step, flat parameters on CPU, slot assignments)`` recorded every
-        ``snapshot_every`` steps, the start and the end included.
+        ``snapshot_every`` steps, the start included, in increasing steps.
+        The last one holds the parameters training returns, labelled with
+        the step they come from: ``n_iter``, or ``best_step`` after the
+        best validation check was restored (later records are dropped).
     validation_scores : list of float
         ``validation_score`` at each check, when one was given.
     best_value : float or None
@@ -359,14 +362,18 @@ def train(network, data, settings, rng):
 
     if progress is not None:
         progress.close()
+    kept_step = log.n_iter
     if convergence is not None and convergence.best is not None:
         log.best_value, log.best_step = convergence.best, convergence.best_step
         if settings.validation_score is not None and best is not None:
             best.restore(network)
+            kept_step = best.step
     if settings.snapshot_every:
-        # Keep only snapshots of kept steps, and end on the final parameters.
-        log.snapshots = [s for s in log.snapshots if s[0] < log.n_iter]
-        snapshot(log.n_iter)
+        # End on the parameters the network keeps, labelled with the step
+        # they come from: after a restore, the best check's, and no record
+        # of the later steps that were thrown away.
+        log.snapshots = [s for s in log.snapshots if s[0] < kept_step]
+        snapshot(kept_step)
     scale = backprop.loss_scale
     log.loss_curve = loss_history[: log.n_iter].cpu().double().numpy() * scale
     log.cost_curve = cost_history[: log.n_iter].cpu().double().numpy()
