@@ -1,7 +1,8 @@
 """Module detection: seeded Louvain (the default) against greedy CNM.
 
-``modules_``, ``modularity_``, ``plot_network(color_modules=True)`` and the
-knock-outs by module all run community detection on the connectivity graph.
+``modules_``, ``modularity_``, ``NetworkDisplay`` with ``color_modules=True``
+and the knock-outs by module all run community detection on the
+connectivity graph.
 This script times both networkx methods on MNIST-sized networks and compares
 the modularity Q they find on fitted networks:
 

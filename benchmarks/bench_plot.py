@@ -1,6 +1,6 @@
 """Drawing a large network: NetworkDisplay against drawing every weight.
 
-``NetworkDisplay`` (and ``plot_network``) leave out the lines thinner than
+``NetworkDisplay`` leaves out the lines thinner than
 1 % of their layer's heaviest (``threshold=0.01``, the threshold of
 ``modules_``); ``threshold=0`` draws every non-zero weight, as 0.2 did. The
 baseline a user would otherwise reach for is networkx's ``draw_networkx``

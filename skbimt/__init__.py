@@ -10,7 +10,7 @@ import importlib
 from ._cv import BIMTClassifierCV, BIMTRegressorCV
 from ._estimators import BIMTClassifier, BIMTRegressor
 from ._persistence import load, save
-from ._selection import BIMTPruner, BIMTSelector
+from ._selection import BIMTSelector
 from .exceptions import DivergenceWarning
 
 __version__ = "0.2.0"
@@ -18,7 +18,6 @@ __version__ = "0.2.0"
 __all__ = [
     "BIMTClassifier",
     "BIMTClassifierCV",
-    "BIMTPruner",
     "BIMTRegressor",
     "BIMTRegressorCV",
     "BIMTSelector",
@@ -62,16 +61,23 @@ _MOVED = {
 }
 
 
+# Names that changed in 0.2, by their new name; the old ones work, with a
+# FutureWarning, until 0.3.
+_RENAMED = {"BIMTPruner": "BIMTSelector"}
+
+
 def __getattr__(name):
-    if name in _MOVED:
+    if name in _MOVED or name in _RENAMED:
         from ._validation import warn
 
-        home = _MOVED[name]
+        home = _MOVED.get(name, "skbimt")
+        new_name = _RENAMED.get(name, name)
+        change = f"was renamed {new_name}" if name in _RENAMED else f"moved to {home}"
         warn(
-            f"skbimt.{name} moved to {home}.{name} in skbimt 0.2; importing it "
-            f"from skbimt will stop working in 0.3. Use `from {home} import "
-            f"{name}`.",
+            f"skbimt.{name} {change} in skbimt 0.2; importing it as "
+            f"skbimt.{name} will stop working in 0.3. Use `from {home} import "
+            f"{new_name}`.",
             FutureWarning,
         )
-        return getattr(importlib.import_module(home), name)
+        return getattr(importlib.import_module(home), new_name)
     raise AttributeError(f"module 'skbimt' has no attribute {name!r}")

@@ -325,7 +325,3 @@ class BIMTSelector(SelectFromModel):
         # Selecting columns keeps their dtype, and BIMT trains on both.
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
-
-
-#: The selector's name before skbimt 0.2.
-BIMTPruner = BIMTSelector

@@ -31,6 +31,15 @@ def test_moved_names_still_import_with_a_future_warning(name, home):
     assert record[0].filename == __file__
 
 
+@pytest.mark.parametrize("old, new", sorted(skbimt._RENAMED.items()))
+def test_renamed_names_still_import_with_a_future_warning(old, new):
+    with pytest.warns(FutureWarning, match=f"{old} was renamed {new}") as record:
+        value = getattr(skbimt, old)
+    assert value is getattr(skbimt, new)
+    assert record[0].filename == __file__
+    assert old not in skbimt.__all__
+
+
 def test_from_import_of_a_moved_name_warns_too():
     with pytest.warns(FutureWarning, match="plot_network moved"):
         from skbimt import plot_network  # noqa: F401

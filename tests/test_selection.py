@@ -370,7 +370,9 @@ def test_importances_are_the_inputs_the_plot_shows_connected(reg):
 def test_pruner_is_the_selector_under_its_old_name():
     import skbimt
 
-    assert skbimt.BIMTPruner is BIMTSelector
+    with pytest.warns(FutureWarning, match="BIMTPruner was renamed BIMTSelector"):
+        assert skbimt.BIMTPruner is BIMTSelector
+    assert "BIMTPruner" not in skbimt.__all__
 
 
 @pytest.mark.parametrize("estimator_class", [BIMTClassifier, BIMTRegressor])

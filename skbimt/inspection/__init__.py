@@ -17,7 +17,15 @@ from ._animation import animate_training
 from ._frontier_display import PruningFrontierDisplay
 from ._graph import to_networkx
 from ._knockout import knockout, knockout_scores
-from ._network_display import NetworkDisplay, plot_connectivity, plot_network
+
+# plot_network and plot_connectivity are deprecated aliases of NetworkDisplay
+# (removed in 0.3): calling them warns; they stay importable, out of __all__
+# and of the API reference.
+from ._network_display import (  # noqa: F401 (deprecated aliases)
+    NetworkDisplay,
+    plot_connectivity,
+    plot_network,
+)
 from ._prune import PruningFrontier, prune, pruning_frontier
 from ._table import module_table
 
@@ -34,8 +42,6 @@ __all__ = [
     "knockout_scores",
     "module_table",
     "modules_and_modularity",
-    "plot_connectivity",
-    "plot_network",
     "prune",
     "pruning_frontier",
     "to_networkx",

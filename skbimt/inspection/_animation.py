@@ -4,8 +4,7 @@ import os
 from numbers import Real
 
 from .._connectivity import DEFAULT_THRESHOLD, modules_and_modularity
-from .._validation import check_fitted_bimt
-from ._network_display import _token_layout
+from ._checks import check_fitted_bimt
 from ._plot import (
     _check_labels_option,
     _check_max_lines,
@@ -16,6 +15,7 @@ from ._plot import (
     _frame_axes,
     _line_threshold,
     _prepare_axes,
+    _token_layout,
 )
 
 #: File suffixes :func:`animate_training` can write, and their writers.
@@ -75,7 +75,7 @@ def animate_training(
     """Animate the connectivity graph over training, one frame per snapshot.
 
     Each frame draws one record of ``estimator.snapshots_`` as
-    :func:`plot_network` draws the fitted network: neurons at the positions
+    :class:`NetworkDisplay` draws the fitted network: neurons at the positions
     they had then (swaps move them), weights as blue (positive) and red
     (negative) lines of width ``|w|`` over the largest ``|w|`` of their
     matrix at that step. This shows the paper's Figure 4 (and 8) as a film.
@@ -102,7 +102,7 @@ def animate_training(
     max_linewidth : float, default=2.0
         Width in points of the heaviest line of each weight matrix.
     labels : bool or "auto", default="auto"
-        Whether to write input and output labels, see :func:`plot_network`.
+        Whether to write input and output labels, see :meth:`NetworkDisplay.plot`.
     node_size : float, default=None
         Marker area of the neurons; None makes crowded layers smaller.
     max_lines : int or None, default=30_000
@@ -124,8 +124,7 @@ def animate_training(
 
     See Also
     --------
-    plot_network : Draw the fitted network.
-    plot_connectivity : Draw a single snapshot.
+    NetworkDisplay : Draw the fitted network, or a single snapshot.
 
     Examples
     --------

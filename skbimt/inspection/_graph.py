@@ -5,7 +5,7 @@ from .._connectivity import (
     connectivity_graph,
     modules_and_modularity,
 )
-from .._validation import check_fitted_bimt
+from ._checks import check_fitted_bimt
 
 
 def to_networkx(

@@ -13,7 +13,7 @@ from numbers import Integral
 import numpy as np
 
 from .._connectivity import DEFAULT_THRESHOLD, active_neuron_masks, active_weight_masks
-from .._validation import check_fitted_bimt
+from ._checks import check_fitted_bimt
 from ._names import named_network
 
 KNOCKOUT_UNITS = ("module", "neuron", "weight")

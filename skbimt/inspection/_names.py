@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sklearn.pipeline import Pipeline
 
-from .._validation import check_fitted_bimt
+from ._checks import check_fitted_bimt
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,14 @@
 :class:`NetworkDisplay` follows :mod:`sklearn.inspection`'s convention:
 ``NetworkDisplay.from_estimator(fitted)`` computes what to draw and draws it,
 ``display.plot(ax=...)`` draws it again, and the drawing lives in ``ax_``
-and ``figure_``. :func:`plot_network` and :func:`plot_connectivity` are thin
-wrappers kept for existing code.
+and ``figure_``. :func:`plot_network` and :func:`plot_connectivity`, the
+entry points before it, are deprecated aliases that draw the same.
 """
 
 import numpy as np
 
 from .._connectivity import DEFAULT_THRESHOLD
+from .._validation import warn
 from ._names import named_network
 from ._plot import (
     _add_legend,
@@ -24,6 +25,7 @@ from ._plot import (
     _legend_handles,
     _line_threshold,
     _prepare_axes,
+    _token_layout,
 )
 
 
@@ -44,31 +46,6 @@ def _spread_collapsed_layers(coords):
         layer[:, 0] = (np.arange(len(layer)) + 0.5) / len(layer)
         spread.append(layer)
     return spread
-
-
-def _token_layout(estimator, coords, labels):
-    """Token input drawn as in the paper's Figure 5: one row per token.
-
-    The embeddings of all tokens share positions (they overlap); row ``t`` is
-    drawn half a layer spacing below row ``t - 1``. Returns the coordinates
-    to draw and the ``input_groups`` that label each row by its token name
-    (read from the embedding labels ``name[j]``), or ``coords`` and None
-    for other networks.
-    """
-    coords = [np.asarray(c, dtype=np.float64) for c in coords]
-    dim = estimator.embedding_dim
-    n_tokens = estimator.n_features_in_
-    if dim is None or n_tokens < 2 or coords[0].shape != (n_tokens * dim, 2):
-        return coords, None
-    heights = [c[:, -1].mean() for c in coords[:2]]
-    gap = 0.5 * ((heights[1] - heights[0]) or 1.0)
-    inputs = coords[0].copy()
-    groups = []
-    for token in range(n_tokens):
-        rows = np.arange(token * dim, (token + 1) * dim)
-        inputs[rows, -1] -= token * gap
-        groups.append((rows, labels[0][token * dim].rsplit("[", 1)[0]))
-    return [inputs, *coords[1:]], groups
 
 
 class NetworkDisplay:
@@ -338,6 +315,15 @@ class NetworkDisplay:
         )
 
 
+def _deprecated(name, replacement):
+    warn(
+        f"{name} is deprecated in skbimt 0.2 and will be removed in 0.3: it "
+        f"draws the same as {replacement}, which also keeps the figure's "
+        "artists. Use that instead.",
+        FutureWarning,
+    )
+
+
 def plot_network(
     estimator,
     ax=None,
@@ -352,7 +338,9 @@ def plot_network(
 ):
     """Draw the connectivity graph of a fitted estimator or pipeline.
 
-    A shortcut for ``NetworkDisplay.from_estimator(estimator, ...).ax_``.
+    .. deprecated:: 0.2
+        Use ``NetworkDisplay.from_estimator(estimator, ...).ax_``, which this
+        calls; ``plot_network`` will be removed in 0.3.
 
     Parameters
     ----------
@@ -373,17 +361,8 @@ def plot_network(
     See Also
     --------
     NetworkDisplay : The same drawing, with its artists and options.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import make_moons
-    >>> from skbimt import BIMTClassifier
-    >>> from skbimt.inspection import plot_network
-    >>> X, y = make_moons(200, noise=0.1, random_state=0)
-    >>> clf = BIMTClassifier(max_iter=500, random_state=0).fit(X, y)
-    >>> ax = plot_network(clf, color_modules=True)
-    >>> ax.figure.savefig("network.png")  # doctest: +SKIP
     """
+    _deprecated("plot_network", "NetworkDisplay.from_estimator(estimator, ...).ax_")
     return NetworkDisplay.from_estimator(
         estimator,
         ax=ax,
@@ -413,18 +392,19 @@ def plot_connectivity(
 ):
     """Draw a network given by its weights and neuron positions.
 
-    A shortcut for ``NetworkDisplay(coefs, coords, ...).plot(...).ax_``, for
-    weights and positions that are not (or not yet) those of a fitted
-    estimator: for example the records of ``snapshots_``,
-    ``plot_connectivity(snap["coefs"], snap["coords"])``.
+    .. deprecated:: 0.2
+        Use ``NetworkDisplay(coefs, coords, ...).plot(...).ax_``, which this
+        calls; ``plot_connectivity`` will be removed in 0.3.
 
     Parameters
     ----------
-    coefs, coords, neuron_labels, modules
-        See :class:`NetworkDisplay`. Neurons are coloured by ``modules``
-        when given.
+    coefs, coords
+        See :class:`NetworkDisplay`.
     ax : matplotlib.axes.Axes, default=None
         Where to draw; a new figure when None.
+    modules, neuron_labels
+        See :class:`NetworkDisplay`. Neurons are coloured by ``modules``
+        when given.
     labels, threshold, max_linewidth, node_size, legend, max_lines
         See :meth:`NetworkDisplay.plot`.
 
@@ -437,6 +417,7 @@ def plot_connectivity(
     --------
     NetworkDisplay : The same drawing, with its artists and options.
     """
+    _deprecated("plot_connectivity", "NetworkDisplay(coefs, coords, ...).plot().ax_")
     display = NetworkDisplay(
         coefs, coords, neuron_labels=neuron_labels, modules=modules
     )

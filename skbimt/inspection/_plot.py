@@ -7,9 +7,9 @@ width; positive weights are blue and negative ones red. Networks whose neurons
 have two coordinates ``(x, height)`` are drawn in 2D; image networks, whose
 neurons have three ``(x, z, height)``, in 3D as in the paper's Figure 8.
 
-This module holds the drawing itself; :class:`NetworkDisplay` (and its
-wrappers :func:`plot_network`, :func:`plot_connectivity`) and the training
-animation (:func:`skbimt.inspection.animate_training`) call it.
+This module holds the drawing itself and the layout both pictures share;
+:class:`~skbimt.inspection.NetworkDisplay` and the training animation
+(:func:`skbimt.inspection.animate_training`) call it.
 """
 
 from numbers import Integral, Real
@@ -476,3 +476,28 @@ def _add_legend(ax, handles):
         fontsize=7,
         handlelength=2.5,
     )
+
+
+def _token_layout(estimator, coords, labels):
+    """Token input drawn as in the paper's Figure 5: one row per token.
+
+    The embeddings of all tokens share positions (they overlap); row ``t`` is
+    drawn half a layer spacing below row ``t - 1``. Returns the coordinates
+    to draw and the ``input_groups`` that label each row by its token name
+    (read from the embedding labels ``name[j]``), or ``coords`` and None
+    for other networks.
+    """
+    coords = [np.asarray(c, dtype=np.float64) for c in coords]
+    dim = estimator.embedding_dim
+    n_tokens = estimator.n_features_in_
+    if dim is None or n_tokens < 2 or coords[0].shape != (n_tokens * dim, 2):
+        return coords, None
+    heights = [c[:, -1].mean() for c in coords[:2]]
+    gap = 0.5 * ((heights[1] - heights[0]) or 1.0)
+    inputs = coords[0].copy()
+    groups = []
+    for token in range(n_tokens):
+        rows = np.arange(token * dim, (token + 1) * dim)
+        inputs[rows, -1] -= token * gap
+        groups.append((rows, labels[0][token * dim].rsplit("[", 1)[0]))
+    return [inputs, *coords[1:]], groups

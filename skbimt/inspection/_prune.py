@@ -16,7 +16,7 @@ from sklearn.metrics import get_scorer, get_scorer_names, log_loss, mean_squared
 from sklearn.utils import check_consistent_length
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from .._validation import check_fitted_bimt
+from ._checks import check_fitted_bimt
 from ._names import named_network
 
 
@@ -121,7 +121,7 @@ def prune(estimator, threshold=None, *, n_keep=None, relative=True):
         ``|value|``. The kept weights are then exactly the *active* weights
         that ``modules_``, the connectivity plots and the feature selector
         use: ``threshold=0.01`` removes the lines too thin to see in
-        :func:`~skbimt.inspection.plot_network`. Relative thresholds must be below 1,
+        :class:`~skbimt.inspection.NetworkDisplay`. Relative thresholds must be below 1,
         since ``threshold=1`` would remove every weight.
 
     n_keep : int or None, default=None

@@ -12,7 +12,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from skbimt import BIMTClassifier, BIMTRegressor
-from skbimt.inspection import NetworkDisplay, active_weight_masks, plot_network
+from skbimt.inspection import NetworkDisplay, active_weight_masks
 
 from .figures import assert_texts_inside
 
@@ -47,7 +47,7 @@ def test_from_estimator_follows_the_display_convention(cancer_pipeline):
     again = display.plot(ax=right, legend=False)
     assert again is display and display.ax_ is right and display.legend_ is None
     assert not left.collections
-    assert plot_network(network, ax=left) is left
+    assert NetworkDisplay.from_estimator(network, ax=left).ax_ is left
 
 
 def test_pipeline_inputs_are_named_by_the_steps_before(cancer, cancer_pipeline):
@@ -133,9 +133,44 @@ def test_only_visible_weights_are_drawn_by_default(cancer_pipeline):
 def test_long_names_and_legend_are_not_clipped(cancer_pipeline):
     display = NetworkDisplay.from_estimator(cancer_pipeline, color_modules=True)
     assert_texts_inside(display.figure_)
-    # The docstring example of plot_network, on two moons.
-    ax = plot_network(cancer_pipeline, color_modules=True, labels=True)
-    assert_texts_inside(ax.figure)
+    labelled = NetworkDisplay.from_estimator(
+        cancer_pipeline, color_modules=True, labels=True
+    )
+    assert_texts_inside(labelled.figure_)
+
+
+def segments(ax):
+    return [np.asarray(c.get_segments()) for c in drawn_weights(ax)]
+
+
+def drawn_weights(ax):
+    by_gid = {c.get_gid(): c for c in ax.collections}
+    return [
+        by_gid[f"weights_{i}"]
+        for i in range(len(ax.collections))
+        if f"weights_{i}" in by_gid
+    ]
+
+
+def test_plot_network_and_plot_connectivity_are_deprecated_aliases(cancer_pipeline):
+    from skbimt.inspection import plot_connectivity, plot_network
+
+    network = cancer_pipeline[-1]
+    display = NetworkDisplay.from_estimator(network, threshold=0.05)
+    with pytest.warns(FutureWarning, match="plot_network is deprecated") as record:
+        ax = plot_network(network, threshold=0.05)
+    assert record[0].filename == __file__
+    with pytest.warns(FutureWarning, match="plot_connectivity is deprecated"):
+        bare = plot_connectivity(network.scaled_coefs_, network.coords_)
+    direct = NetworkDisplay(network.scaled_coefs_, network.coords_).plot(legend=False)
+    # The same drawing as the Display they call.
+    for pair in (
+        (segments(ax), segments(display.ax_)),
+        (segments(bare), segments(direct.ax_)),
+    ):
+        for got, expected in zip(*pair, strict=True):
+            np.testing.assert_array_equal(got, expected)
+    assert len(drawn_weights(ax)) == len(network.scaled_coefs_)
 
 
 def test_3d_network_and_its_legend_are_not_clipped():

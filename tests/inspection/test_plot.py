@@ -14,12 +14,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.neural_network import MLPClassifier
 
 from skbimt import BIMTClassifier, BIMTRegressor
-from skbimt.inspection import (
-    active_neuron_masks,
-    active_weight_masks,
-    plot_connectivity,
-    plot_network,
-)
+from skbimt.inspection import NetworkDisplay, active_neuron_masks, active_weight_masks
 from skbimt.inspection._plot import INACTIVE_COLOR, NEGATIVE_COLOR, POSITIVE_COLOR
 
 from .. import models
@@ -45,6 +40,22 @@ def image_classifier():
     ).fit(X, y)
 
 
+def draw_fitted(estimator, ax=None, **options):
+    """Axes of ``NetworkDisplay.from_estimator``."""
+    return NetworkDisplay.from_estimator(estimator, ax=ax, **options).ax_
+
+
+def draw_weights(
+    coefs, coords, ax=None, *, modules=None, neuron_labels=None, **options
+):
+    """Axes of a ``NetworkDisplay`` of bare weights, modules coloured if given."""
+    display = NetworkDisplay(
+        coefs, coords, modules=modules, neuron_labels=neuron_labels
+    )
+    options = {"legend": False, "color_modules": modules is not None, **options}
+    return display.plot(ax, **options).ax_
+
+
 def weight_collections(ax):
     collections = {
         c.get_gid(): c for c in ax.collections if isinstance(c, LineCollection)
@@ -68,7 +79,7 @@ def drawn_weight(segment, pre, post):
 def test_one_collection_per_weight_matrix_with_one_line_per_visible_weight(
     moons_classifier, threshold
 ):
-    ax = plot_network(moons_classifier, threshold=threshold)
+    ax = draw_fitted(moons_classifier, threshold=threshold)
     collections = weight_collections(ax)
     assert len(collections) == len(moons_classifier.scaled_coefs_)
     for weight, collection in zip(
@@ -95,7 +106,7 @@ def test_lines_join_the_right_neurons_with_sign_colour_and_relative_width(
 ):
     moons_weights_of_each_sign.check()
     max_linewidth = 3.0
-    ax = plot_network(moons_classifier, max_linewidth=max_linewidth)
+    ax = draw_fitted(moons_classifier, max_linewidth=max_linewidth)
     coords = moons_classifier.coords_
     for layer, (weight, collection) in enumerate(
         zip(moons_classifier.scaled_coefs_, weight_collections(ax), strict=True)
@@ -115,7 +126,7 @@ def test_lines_join_the_right_neurons_with_sign_colour_and_relative_width(
 
 
 def test_labels_are_feature_names_and_class_labels(moons_classifier):
-    ax = plot_network(moons_classifier)
+    ax = draw_fitted(moons_classifier)
     assert sorted(texts(ax, "input_label")) == ["height", "width"]
     assert sorted(texts(ax, "output_label")) == ["lower", "upper"]
     # Every label sits at its own neuron: input j is feature j.
@@ -123,7 +134,7 @@ def test_labels_are_feature_names_and_class_labels(moons_classifier):
         if annotation.get_gid() == "input_label":
             j = list(moons_classifier.feature_names_in_).index(annotation.get_text())
             np.testing.assert_allclose(annotation.xy, moons_classifier.coords_[0][j])
-    ax = plot_network(moons_classifier, labels=False)
+    ax = draw_fitted(moons_classifier, labels=False)
     assert texts(ax, "input_label") == texts(ax, "output_label") == []
 
 
@@ -132,7 +143,7 @@ def test_regressor_outputs_are_labelled_by_target_index():
     X = rng.uniform(-1, 1, (50, 3))
     y = np.column_stack([X[:, 0], X[:, 1] * X[:, 2]])
     reg = BIMTRegressor(hidden_layer_sizes=(5,), max_iter=20, random_state=0).fit(X, y)
-    ax = plot_network(reg)
+    ax = draw_fitted(reg)
     assert sorted(texts(ax, "input_label")) == ["x0", "x1", "x2"]
     assert sorted(texts(ax, "output_label")) == ["y0", "y1"]
 
@@ -147,7 +158,7 @@ def moons_inactive_and_active_neurons(seed):
 @pytest.mark.trained
 def test_color_modules_greys_inactive_neurons(moons_classifier):
     moons_inactive_and_active_neurons.check()
-    ax = plot_network(moons_classifier, color_modules=True)
+    ax = draw_fitted(moons_classifier, color_modules=True)
     (neurons,) = [c for c in ax.collections if c.get_gid() == "neurons"]
     modules = np.concatenate(moons_classifier.modules_)
     colors = neurons.get_facecolors()
@@ -160,7 +171,7 @@ def test_color_modules_greys_inactive_neurons(moons_classifier):
     active_colors = {tuple(colors[modules == m][0]) for m in np.unique(modules)}
     assert len(active_colors) == len(np.unique(modules))
     # Without modules: active neurons black, inactive ones grey.
-    plain = plot_network(moons_classifier)
+    plain = draw_fitted(moons_classifier)
     (neurons,) = [c for c in plain.collections if c.get_gid() == "neurons"]
     colors = neurons.get_facecolors()
     active = np.concatenate(active_neuron_masks(moons_classifier.scaled_coefs_))
@@ -174,7 +185,7 @@ def test_color_modules_greys_inactive_neurons(moons_classifier):
 
 def test_given_axes_is_drawn_on_and_returned(moons_classifier):
     fig, axes = plt.subplots(1, 2)
-    assert plot_network(moons_classifier, ax=axes[1]) is axes[1]
+    assert draw_fitted(moons_classifier, ax=axes[1]) is axes[1]
     assert not axes[0].collections
     assert len(weight_collections(axes[1])) == len(moons_classifier.scaled_coefs_)
 
@@ -185,18 +196,18 @@ def test_nothing_is_saved_or_shown(
     monkeypatch.chdir(tmp_path)
 
     def refuse(*args, **kwargs):
-        raise AssertionError("plot_network must not show or save figures")
+        raise AssertionError("NetworkDisplay must not show or save figures")
 
     monkeypatch.setattr(plt, "show", refuse)
     monkeypatch.setattr(plt.Figure, "savefig", refuse)
-    ax = plot_network(moons_classifier, color_modules=True)
+    ax = draw_fitted(moons_classifier, color_modules=True)
     ax.figure.canvas.draw()
-    plot_network(image_classifier).figure.canvas.draw()
+    draw_fitted(image_classifier).figure.canvas.draw()
     assert os.listdir(tmp_path) == []
 
 
 def test_image_network_is_drawn_in_3d(image_classifier):
-    ax = plot_network(image_classifier)
+    ax = draw_fitted(image_classifier)
     assert ax.name == "3d"
     collections = weight_collections(ax)
     assert all(isinstance(c, Line3DCollection) for c in collections)
@@ -209,13 +220,13 @@ def test_image_network_is_drawn_in_3d(image_classifier):
     assert texts(ax, "input_label") == []
     assert sorted(texts(ax, "output_label")) == ["0", "1"]
     assert sorted(
-        texts(plot_network(image_classifier, labels=True), "input_label")
+        texts(draw_fitted(image_classifier, labels=True), "input_label")
     ) == sorted(f"x{i}" for i in range(36))
 
 
 def test_image_network_on_given_3d_axes(image_classifier):
     ax = plt.figure().add_subplot(projection="3d")
-    assert plot_network(image_classifier, ax=ax, threshold=0.5) is ax
+    assert draw_fitted(image_classifier, ax=ax, threshold=0.5) is ax
     for weight, collection in zip(
         image_classifier.scaled_coefs_, weight_collections(ax), strict=True
     ):
@@ -226,10 +237,10 @@ def test_image_network_on_given_3d_axes(image_classifier):
 def test_axes_of_the_wrong_dimension_are_refused(moons_classifier, image_classifier):
     _, flat = plt.subplots()
     with pytest.raises(ValueError, match="lives in 3D.*projection='3d'"):
-        plot_network(image_classifier, ax=flat)
+        draw_fitted(image_classifier, ax=flat)
     solid = plt.figure().add_subplot(projection="3d")
     with pytest.raises(ValueError, match="lives in 2D"):
-        plot_network(moons_classifier, ax=solid)
+        draw_fitted(moons_classifier, ax=solid)
 
 
 def test_snapshots_draw_like_the_fitted_network():
@@ -238,10 +249,8 @@ def test_snapshots_draw_like_the_fitted_network():
         hidden_layer_sizes=(6, 6), max_iter=60, snapshot_every=30, random_state=0
     ).fit(X, y)
     last = clf.snapshots_[-1]
-    a = plot_connectivity(
-        last["coefs"], last["coords"], neuron_labels=clf.neuron_labels()
-    )
-    b = plot_network(clf)
+    a = draw_weights(last["coefs"], last["coords"], neuron_labels=clf.neuron_labels())
+    b = draw_fitted(clf)
     for ca, cb in zip(weight_collections(a), weight_collections(b), strict=True):
         np.testing.assert_allclose(
             np.asarray(ca.get_segments()), np.asarray(cb.get_segments())
@@ -249,7 +258,7 @@ def test_snapshots_draw_like_the_fitted_network():
         np.testing.assert_allclose(ca.get_linewidths(), cb.get_linewidths())
     assert texts(a, "output_label") == texts(b, "output_label")
     first = clf.snapshots_[0]
-    assert plot_connectivity(first["coefs"], first["coords"], ax=plt.gca()) is plt.gca()
+    assert draw_weights(first["coefs"], first["coords"], ax=plt.gca()) is plt.gca()
 
 
 def test_all_zero_weight_matrix_draws_an_empty_collection():
@@ -257,7 +266,7 @@ def test_all_zero_weight_matrix_draws_an_empty_collection():
     coords = [
         np.column_stack([np.arange(n), np.full(n, i)]) for i, n in enumerate((2, 3, 1))
     ]
-    ax = plot_connectivity(coefs, coords)
+    ax = draw_weights(coefs, coords)
     assert [len(c.get_segments()) for c in weight_collections(ax)] == [6, 0]
 
 
@@ -274,18 +283,18 @@ def test_large_network_draws_lines_in_one_collection_per_matrix():
         np.column_stack([np.linspace(0, 2, n), np.full(n, 0.1 * i)])
         for i, n in enumerate(sizes)
     ]
-    ax = plot_connectivity(coefs, coords, threshold=0, max_lines=None)
+    ax = draw_weights(coefs, coords, threshold=0, max_lines=None)
     ax.figure.canvas.draw()
     assert [len(c.get_segments()) for c in weight_collections(ax)] == [
         w.size for w in coefs
     ]
-    ax = plot_connectivity(coefs, coords, max_lines=None)
+    ax = draw_weights(coefs, coords, max_lines=None)
     assert [len(c.get_segments()) for c in weight_collections(ax)] == [
         mask.sum() for mask in active_weight_masks(coefs)
     ]
     assert all(mask.sum() < mask.size for mask in active_weight_masks(coefs))
     # By default at most 30,000 lines, the heaviest.
-    ax = plot_connectivity(coefs, coords)
+    ax = draw_weights(coefs, coords)
     assert sum(len(c.get_segments()) for c in weight_collections(ax)) == 30_000
 
 
@@ -300,35 +309,35 @@ def test_large_network_draws_lines_in_one_collection_per_matrix():
 )
 def test_bad_options_are_refused(moons_classifier, kwargs, message):
     with pytest.raises(ValueError, match=message):
-        plot_network(moons_classifier, **kwargs)
+        draw_fitted(moons_classifier, **kwargs)
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_unfitted_or_foreign_estimator_is_refused():
     with pytest.raises(NotFittedError):
-        plot_network(BIMTClassifier())
+        draw_fitted(BIMTClassifier())
     X, y = make_moons(20, random_state=0)
     other = MLPClassifier(hidden_layer_sizes=(3,), max_iter=5).fit(X, y)
     with pytest.raises(TypeError, match="fitted BIMTRegressor or BIMTClassifier"):
-        plot_network(other)
+        draw_fitted(other)
 
 
 def test_mismatched_weights_and_positions_are_refused():
     coefs = [np.ones((2, 3)), np.ones((3, 1))]
     with pytest.raises(ValueError, match="one array per neuron layer"):
-        plot_connectivity(coefs, [np.zeros((2, 2)), np.zeros((3, 2))])
+        draw_weights(coefs, [np.zeros((2, 2)), np.zeros((3, 2))])
     with pytest.raises(ValueError, match="coords\\[1\\] has 4 rows"):
-        plot_connectivity(coefs, [np.zeros((2, 2)), np.zeros((4, 2)), np.zeros((1, 2))])
+        draw_weights(coefs, [np.zeros((2, 2)), np.zeros((4, 2)), np.zeros((1, 2))])
     with pytest.raises(ValueError, match="\\(n_neurons, 2\\)"):
-        plot_connectivity(coefs, [np.zeros((2, 4)), np.zeros((3, 4)), np.zeros((1, 4))])
+        draw_weights(coefs, [np.zeros((2, 4)), np.zeros((3, 4)), np.zeros((1, 4))])
     with pytest.raises(ValueError, match="modules must hold one entry per neuron"):
-        plot_connectivity(
+        draw_weights(
             coefs,
             [np.zeros((n, 2)) for n in (2, 3, 1)],
             modules=[[0, 0], [0, 0, 0], [0, 0]],
         )
     with pytest.raises(ValueError, match="neuron_labels must hold one entry"):
-        plot_connectivity(
+        draw_weights(
             coefs,
             [np.zeros((n, 2)) for n in (2, 3, 1)],
             neuron_labels=[["a"], ["b"] * 3, ["c"]],
@@ -343,7 +352,7 @@ def test_token_embeddings_are_drawn_in_rows_labelled_by_token():
     clf = BIMTClassifier(
         hidden_layer_sizes=(6,), embedding_dim=3, max_iter=30, random_state=0
     ).fit(X, y)
-    ax = plot_network(clf)
+    ax = draw_fitted(clf)
     (neurons,) = [c for c in ax.collections if c.get_gid() == "neurons"]
     inputs = neurons.get_offsets()[:6]
     np.testing.assert_allclose(inputs[:3, 0], inputs[3:, 0])  # same x
