@@ -72,9 +72,17 @@ _SHARED_PARAMETERS_CV = (
 
 
 def _cv_doc(template):
-    return template.replace(
-        "%(parameters)s", (_SHARED_PARAMETERS_CV + _CV_PARAMETERS).strip("\n")
-    ).replace("%(attributes)s", (_CV_ATTRIBUTES + _SHARED_ATTRIBUTES).strip("\n"))
+    # In the order of the signature: the CV parameters follow the first one.
+    second = _SHARED_PARAMETERS_CV.index("    activation :")
+    parameters = (
+        _SHARED_PARAMETERS_CV[:second]
+        + _CV_PARAMETERS.strip("\n")
+        + "\n\n"
+        + _SHARED_PARAMETERS_CV[second:]
+    )
+    return template.replace("%(parameters)s", parameters.strip("\n")).replace(
+        "%(attributes)s", (_CV_ATTRIBUTES + _SHARED_ATTRIBUTES).strip("\n")
+    )
 
 
 def paired_choice(scores, active_hidden):

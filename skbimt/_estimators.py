@@ -77,54 +77,6 @@ default="auto"
         Layers are then 2D grids and the network lives in 3D (paper section
         3.5); input swaps are disabled.
 
-    max_iter : int, default=2000
-        Number of training steps (optimizer updates), not epochs. The paper
-        trains for 20000 at ``learning_rate=1e-3``.
-
-    learning_rate : float, default=1e-2
-        Adam's learning rate.
-
-    weight_decay : float, default=0.0
-        Decoupled weight decay (AdamW): every step first shrinks all
-        parameters by the factor ``1 - learning_rate * weight_decay``. Neither
-        the paper nor the tabular defaults use it. On the paper's S4 task
-        (0.3, with 40000 steps) it lifts BIMT's mean test accuracy over ten
-        seeds from 0.78 to 0.96-0.99 (``benchmarks/README.md``), at some cost
-        in modularity: it shrinks every weight alike, where the connection
-        cost prefers short ones. Must satisfy
-        ``learning_rate * weight_decay < 1``.
-
-    batch_size : int or None, default=None
-        Samples per step; None (or a size of at least ``n_samples``) trains on
-        the full batch, as the paper does.
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds the initial weights and the mini-batches. The same seed gives
-        bit-identical results on CPU.
-
-    verbose : int, default=0
-        0 is silent; 1 shows a progress bar with the loss, connection cost
-        and lambda (tqdm; plain lines 20 times per fit without it); 2 prints
-        those lines and reports each swap pass.
-
-    device : str or torch.device, default="cpu"
-        Where torch trains the network, for example ``"cuda"``. The fitted
-        model is moved back to the CPU.
-
-    n_threads : int or None, default=1
-        Threads of torch and of numpy's BLAS during ``fit``, restored
-        afterwards. One thread is fastest for small networks and lets
-        parallel fits (grid searches with ``n_jobs``) share the cores; None
-        keeps the current settings. Prediction runs in numpy, outside this
-        limit.
-
-    snapshot_every : int or None, default=None
-        Record the weights, biases and neuron positions every this many steps
-        (and at the start and end) in ``snapshots_``, for animations of
-        training. Each snapshot holds a float64 copy of every parameter: about
-        ``8 * n_parameters`` bytes, 10 kB for a 4-20-20-2 network, 0.7 MB for
-        784-100-100-10. None records nothing.
-
     embedding_dim : int or None, default=None
         Token input (paper, section 3.3): ``X`` holds integer token ids, one
         column per token, and each id is replaced by a trainable embedding
@@ -150,7 +102,7 @@ default="auto"
         with 15 noise columns it halves the noise inputs kept (4.5 against 9.7
         on five seeds) at the same accuracy, but it costs accuracy where many
         inputs each carry a little (digits 0.937 against 0.950).
-        ``benchmarks/README.md`` has the measurements.
+        The documentation's Results page has the measurements.
 
     standardize : bool, default=True
         Train on standardised inputs (zero mean, unit variance per column;
@@ -160,6 +112,27 @@ default="auto"
         then does not depend on the units of the data; ``coefs_`` and
         ``predict`` stay in the data's units and ``scaled_coefs_`` holds the
         trained, unit-free weights.
+
+    max_iter : int, default=2000
+        Number of training steps (optimizer updates), not epochs. The paper
+        trains for 20000 at ``learning_rate=1e-3``.
+
+    learning_rate : float, default=1e-2
+        Adam's learning rate.
+
+    weight_decay : float, default=0.0
+        Decoupled weight decay (AdamW): every step first shrinks all
+        parameters by the factor ``1 - learning_rate * weight_decay``. Neither
+        the paper nor the tabular defaults use it. On the paper's S4 task
+        (0.3, with 40000 steps) it lifts BIMT's mean test accuracy over ten
+        seeds from 0.78 to 0.96-0.99 (the documentation's Results page), at some cost
+        in modularity: it shrinks every weight alike, where the connection
+        cost prefers short ones. Must satisfy
+        ``learning_rate * weight_decay < 1``.
+
+    batch_size : int or None, default=None
+        Samples per step; None (or a size of at least ``n_samples``) trains on
+        the full batch, as the paper does.
 
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the training data and stop when
@@ -188,6 +161,33 @@ default="auto"
         Precision of training. ``"float64"`` is about twice as slow; the
         authors' notebooks train in float64. The fitted weights are float64
         either way.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights and the mini-batches. The same seed gives
+        bit-identical results on CPU.
+
+    verbose : int, default=0
+        0 is silent; 1 shows a progress bar with the loss, connection cost
+        and lambda (tqdm; plain lines 20 times per fit without it); 2 prints
+        those lines and reports each swap pass.
+
+    device : str or torch.device, default="cpu"
+        Where torch trains the network, for example ``"cuda"``. The fitted
+        model is moved back to the CPU.
+
+    n_threads : int or None, default=1
+        Threads of torch and of numpy's BLAS during ``fit``, restored
+        afterwards. One thread is fastest for small networks and lets
+        parallel fits (grid searches with ``n_jobs``) share the cores; None
+        keeps the current settings. Prediction runs in numpy, outside this
+        limit.
+
+    snapshot_every : int or None, default=None
+        Record the weights, biases and neuron positions every this many steps
+        (and at the start and end) in ``snapshots_``, for animations of
+        training. Each snapshot holds a float64 copy of every parameter: about
+        ``8 * n_parameters`` bytes, 10 kB for a 4-20-20-2 network, 0.7 MB for
+        784-100-100-10. None records nothing.
 """
 
 _SHARED_ATTRIBUTES = """

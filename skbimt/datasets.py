@@ -132,6 +132,11 @@ def make_modular_addition(modulus=59):
 def permutations_of(n_objects=4):
     """All permutations of ``n_objects`` objects, in lexicographic order.
 
+    Parameters
+    ----------
+    n_objects : int, default=4
+        Number of objects permuted.
+
     Returns
     -------
     permutations : ndarray of shape (n_objects!, n_objects)
@@ -394,7 +399,7 @@ def paper_settings(task):
     Adding ``max_iter=40000, weight_decay=0.3``, which is neither the paper's
     nor the authors' notebook's, lifts S4's mean to 0.994 on seeds 0-9 and
     0.959 on seeds 10-19 (16 of 20 runs at least 0.95), with a lower
-    modularity. ``benchmarks/README.md`` has the measurements.
+    modularity. The documentation's Results page has the measurements.
 
     Examples
     --------

@@ -180,7 +180,17 @@ class Geometry:
             self._tie_of[i] = members
 
     def tied_with(self, layer):
-        """Layers sharing ``layer``'s permutation, itself included."""
+        """Layers sharing ``layer``'s permutation, itself included.
+
+        Parameters
+        ----------
+        layer : int
+            Index of a neuron layer.
+
+        Returns
+        -------
+        layers : tuple of int
+        """
         return self._tie_of[layer]
 
     @classmethod
@@ -292,7 +302,18 @@ class Geometry:
         ]
 
     def slot_distance(self, connection):
-        """Distances between every slot of ``pre`` and every slot of ``post``."""
+        """Distances between every slot of ``pre`` and every slot of ``post``.
+
+        Parameters
+        ----------
+        connection : int
+            Index of a connection, in ``connections``.
+
+        Returns
+        -------
+        distances : ndarray of shape (n_pre, n_post)
+            In slot order, not neuron order (see :meth:`distance`).
+        """
         return self._slot_distances[connection]
 
     def positions(self, assignments=None):
@@ -318,7 +339,15 @@ class Geometry:
         ]
 
     def swap(self, layer, neuron_a, neuron_b):
-        """Exchange the slots of two neurons of one layer (and of its ties)."""
+        """Exchange the slots of two neurons of one layer (and of its ties).
+
+        Parameters
+        ----------
+        layer : int
+            Index of the neuron layer.
+        neuron_a, neuron_b : int
+            The two neurons.
+        """
         assignment = self.layers[layer].assignment
         assignment[[neuron_a, neuron_b]] = assignment[[neuron_b, neuron_a]]
 
@@ -327,7 +356,13 @@ class Geometry:
         return [layer.assignment.copy() for layer in self.layers]
 
     def set_state(self, assignments):
-        """Restore assignments saved by :meth:`get_state`."""
+        """Restore assignments saved by :meth:`get_state`.
+
+        Parameters
+        ----------
+        assignments : list of ndarray of int
+            One slot assignment per layer, as :meth:`get_state` returns.
+        """
         for layer, assignment in zip(self.layers, assignments, strict=True):
             # In place: tied layers keep sharing one array.
             layer.assignment[:] = assignment

@@ -239,7 +239,21 @@ class MLP(nn.Module):
 
     @classmethod
     def from_flat(cls, layout, activation, flat):
-        """Build a network holding a copy of the flat parameters ``flat``."""
+        """Build a network holding a copy of the flat parameters ``flat``.
+
+        Parameters
+        ----------
+        layout : FlatLayout
+            Where each weight, bias and embedding sits in ``flat``.
+        activation : str
+            Hidden activation, see :class:`MLP`.
+        flat : torch.Tensor
+            The flat parameters.
+
+        Returns
+        -------
+        module : MLP
+        """
         return cls.from_parameters(
             layout.layer_sizes,
             activation,
@@ -283,6 +297,17 @@ class MLP(nn.Module):
         return module
 
     def forward(self, x):
+        """Output of the network (the last of :meth:`hidden_states`).
+
+        Parameters
+        ----------
+        x : torch.Tensor of shape (n_samples, n_inputs)
+            Or ``(n_samples, n_tokens)`` integer token ids, with token input.
+
+        Returns
+        -------
+        output : torch.Tensor of shape (n_samples, n_outputs)
+        """
         return self.hidden_states(x)[-1]
 
     def hidden_states(self, x):

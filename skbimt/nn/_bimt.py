@@ -38,6 +38,17 @@ def line(n_neurons, width, height, offset=0.0):
 def grid(n_neurons, width, height, shape=None):
     """Slots on a 2D grid over ``[0, width]^2`` at ``height`` (a 3D network).
 
+    Parameters
+    ----------
+    n_neurons : int
+        Number of slots, filled row by row.
+    width : float
+        Side ``A`` of the square.
+    height : float
+        The layer's height (``i * y_star`` for the ``i``-th layer).
+    shape : tuple of int, default=None
+        ``(rows, columns)`` of the grid; near-square when None.
+
     Returns
     -------
     slots : ndarray of shape (n_neurons, 3)
@@ -154,6 +165,17 @@ class BIMT:
         Such parameters (a positional embedding added to the residual stream,
         a token embedding table) move with the neurons in :meth:`materialize`
         and, when ``penalize``, cost ``bias_distance * |p|``.
+
+        Parameters
+        ----------
+        layer : str
+            Name of the declared layer whose neurons index the parameter.
+        parameter : torch.Tensor
+            The parameter; its size along ``dim`` is the layer's neuron count.
+        dim : int, default=-1
+            The dimension indexed by the neurons.
+        penalize : bool, default=True
+            Whether the connection cost charges ``bias_distance * |p|``.
         """
         self._check_open()
         if parameter.shape[dim] != self._size(layer):
@@ -164,7 +186,14 @@ class BIMT:
         self._neuron_parameters.append((layer, parameter, dim, penalize))
 
     def tie(self, *layers):
-        """Make layers share one permutation (the residual stream; queries and keys)."""
+        """Make layers share one permutation (the residual stream; queries and keys).
+
+        Parameters
+        ----------
+        *layers : str
+            Names of declared layers of one size; a swap in one moves the
+            same neurons in all of them.
+        """
         self._check_open()
         for name in layers:
             self._size(name)

@@ -90,7 +90,19 @@ class TinyTransformer(nn.Module):
         self.residual_layers = [f"res{i}" for i in range(2 * n_layers + 1)]
 
     def forward(self, tokens):
-        """``(n, length, d_in)`` tokens to ``(n, length, d_out)`` predictions."""
+        """Predictions for every position of a batch of sequences.
+
+        Parameters
+        ----------
+        tokens : torch.Tensor of shape (n, length, d_in)
+            Input vectors, one per position; ``length`` is at most the
+            network's ``max_length``.
+
+        Returns
+        -------
+        predictions : torch.Tensor of shape (n, length, d_out)
+            Causal: position ``t`` sees positions up to ``t`` only.
+        """
         h = self.embed(tokens) + self.position[: tokens.shape[1]]
         for block in self.blocks:
             h = block(h)
