@@ -27,8 +27,8 @@ from _timing import print_footer, print_header, set_single_thread
 from sklearn.datasets import load_breast_cancer, load_diabetes
 
 from skbimt import BIMTClassifier, BIMTRegressor
-from skbimt._connectivity import modules_and_modularity
 from skbimt.datasets import make_symbolic, make_two_moons, paper_settings
+from skbimt.inspection import modules_and_modularity
 
 
 def sparse_network(sizes, seed=0):

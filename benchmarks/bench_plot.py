@@ -28,8 +28,11 @@ import numpy as np  # noqa: E402
 from _timing import print_footer, print_header, set_single_thread  # noqa: E402
 from bench_modules import sparse_network  # noqa: E402
 
-from skbimt._connectivity import active_weight_masks, connectivity_graph  # noqa: E402
-from skbimt.inspection import NetworkDisplay  # noqa: E402
+from skbimt.inspection import (  # noqa: E402
+    NetworkDisplay,  # noqa: E402
+    active_weight_masks,
+    connectivity_graph,
+)
 
 
 def line_coords(sizes, width=2.0, spacing=0.1):

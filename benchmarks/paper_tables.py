@@ -126,7 +126,7 @@ def estimator_task(task, seed, mnist, n_symbolic=100):
         if formula == "c":
             # Four hidden layers (section 3.1), with the paper's schedule:
             # the authors' notebook raises lambda only 3x for (c), with which
-            # BIMT's modularity ties L1's over ten seeds (benchmarks/README.md).
+            # BIMT's modularity ties L1's over ten seeds (docs/results.rst).
             settings["hidden_layer_sizes"] = (20, 20, 20, 20)
         return BIMTRegressor, settings, (X, y, X_test, y_test)
     if task == "two_moons":

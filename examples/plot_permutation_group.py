@@ -19,7 +19,7 @@ notebook's settings). With it, BIMT's mean test accuracy is 0.99 on seeds
 0-9 and 0.96 on seeds 10-19 (16 of the 20 runs at least 0.95, the worst
 0.79), and its modularity stays above that of L1 and vanilla networks
 trained the same way (0.41 against 0.30 and 0.12); see "S4: which settings
-generalise" in ``benchmarks/README.md``. Over seeds 0-9, 6 to 17 embedding
+generalise" in the Results page of the documentation. Over seeds 0-9, 6 to 17 embedding
 neurons stay active (median 10.5); this seed keeps nine. A clean sign
 neuron (absolute correlation above 0.9) appears in one run of ten with this
 setting, and in four of ten with the notebook's learning rate 2e-3 without
