@@ -150,6 +150,7 @@ def test_folds_in_parallel_give_the_same_path(fitted, regression):
         np.testing.assert_array_equal(parallel.cv_results_[key], value)
 
 
+@pytest.mark.slow
 def test_a_random_state_instance_gives_the_same_path_in_parallel(regression):
     def path(n_jobs):
         params = SMALL | {"random_state": np.random.RandomState(0), "n_jobs": n_jobs}
