@@ -275,6 +275,7 @@ def kept_text(kept, informative):
 
 
 def rows_of(X, index):
+    """The rows ``index`` of an array or a DataFrame."""
     return X.iloc[index] if hasattr(X, "iloc") else X[index]
 
 
@@ -300,7 +301,9 @@ def fit_fold(label, model, X, y, train, test, thresholds):
 
 
 def fold_jobs(X, y, task, options, seed):
-    """(label, unfitted model, train, test) for every model and fold."""
+    """``(jobs, folds)``: a (label, unfitted model, train, test) job for every
+    model and fold, and the folds (shuffled with ``seed``, stratified for
+    classification)."""
     splitter = (KFold if task == "regression" else StratifiedKFold)(
         5, shuffle=True, random_state=seed
     )
