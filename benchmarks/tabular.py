@@ -41,7 +41,8 @@ Folds are shuffled (``KFold`` / ``StratifiedKFold`` with the seed), so a
 sorted table does not bias them. ``--jobs N`` fits the (model, fold) pairs in
 N processes, one thread each; the scores are those of ``--jobs 1``.
 Columns: mean (std) test score (R^2 or accuracy), mean fit time per fold,
-active hidden neurons of the fold networks, and inputs kept
+active hidden neurons of the fold networks (and the CV models' chosen
+``alpha_`` per fold), and inputs kept
 (``feature_importances_ >= threshold``, by default 0.01, the ``BIMTSelector``
 default; several thresholds give one count each, separated by ``;``), split
 into informative / noise on the synthetic sets.
@@ -275,6 +276,7 @@ def kept_text(kept, informative):
 
 
 def rows_of(X, index):
+    """The rows ``index`` of an array or a DataFrame."""
     return X.iloc[index] if hasattr(X, "iloc") else X[index]
 
 
@@ -296,11 +298,15 @@ def fit_fold(label, model, X, y, train, test, thresholds):
         found["selected"] = selector.get_support()
     elif label.startswith("BIMT"):
         found["network"] = network_summary(model, thresholds)
+        final = model[-1] if isinstance(model, Pipeline) else model
+        found["alpha"] = getattr(final, "alpha_", None)
     return found
 
 
 def fold_jobs(X, y, task, options, seed):
-    """(label, unfitted model, train, test) for every model and fold."""
+    """``(jobs, folds)``: a (label, unfitted model, train, test) job for every
+    model and fold, and the folds (shuffled with ``seed``, stratified for
+    classification)."""
     splitter = (KFold if task == "regression" else StratifiedKFold)(
         5, shuffle=True, random_state=seed
     )
@@ -340,6 +346,9 @@ def summarise(label, results, informative):
         summaries = [r["network"] for r in results]
         active = np.mean([s[0] for s in summaries])
         row["hidden"] = f"{active:.1f}/{summaries[0][1]}"
+        if results[0].get("alpha") is not None:
+            chosen = ", ".join(f"{r['alpha']:g}" for r in results)
+            row["hidden"] += f" (alpha_ {chosen})"
         kept = np.mean([s[2] for s in summaries], axis=0)
         row["inputs"] = " ; ".join(kept_text(k, informative) for k in kept)
     return row
