@@ -43,6 +43,7 @@ from ._engine.training import (
     TrainingSettings,
     train,
 )
+from ._prediction import network_output
 from ._scaling import Scaling, fold
 from ._validation import warn
 from .exceptions import DivergenceWarning
@@ -950,20 +951,16 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
     # -- prediction -----------------------------------------------------------
 
     def _forward(self, X):
-        """Network output for ``X`` in the user's units, as a float64 array."""
+        """Network output for ``X`` in the user's units.
+
+        float32 for float32 ``X`` (as scikit-learn's MLP), else float64; see
+        :mod:`skbimt._prediction`.
+        """
         check_is_fitted(self)
         X = validate_data(self, X, dtype=_ACCEPTED_DTYPES, reset=False)
         if self.embedding_dim is not None:
             X = token_ids(X, self.vocab_size_)
-            return forward(
-                self.coefs_, self.intercepts_, self.activation, X, self.embedding_
-            )
-        return forward(
-            self.coefs_,
-            self.intercepts_,
-            self.activation,
-            np.asarray(X, dtype=np.float64),
-        )
+        return network_output(self, X)
 
     def to_torch(self):
         """The fitted network as a torch module, in the user's units.

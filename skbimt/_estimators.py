@@ -242,7 +242,12 @@ _SHARED_ATTRIBUTES = """
         was interrupted).
 
     loss_curve_ : ndarray of shape (``n_iter_``,)
-        Prediction loss at each step (before its update).
+        Prediction loss at each step (before its update). A step is one
+        optimizer update: with the default full batch it is one pass over
+        the data, as an entry of scikit-learn's MLP ``loss_curve_`` (one per
+        epoch); with ``batch_size`` an epoch spans several entries. The loss
+        excludes the connection cost (``connection_cost_curve_``), as the
+        MLP's excludes its ``alpha`` penalty.
 
     connection_cost_curve_ : ndarray of shape (``n_iter_``,)
         Connection cost ``l_w + l_b`` (Eq. 3) at each step.
@@ -271,7 +276,10 @@ _SHARED_ATTRIBUTES = """
         Number of neuron layers, input and output included.
 
     n_outputs_ : int
-        Number of output neurons.
+        Number of output neurons. A binary classifier has two (one per class,
+        softmax), where scikit-learn's MLP has one logistic output: each
+        class then has its own neuron, wires and modules in the network
+        picture, as in the paper's two-moon example.
 
     embedding_ : ndarray of shape (``vocab_size_``, ``embedding_dim``)
         Token embeddings, only with ``embedding_dim``.
