@@ -61,6 +61,13 @@ DEFAULT_SCHEDULE = ((3e-3, 0.25), (3e-2, 0.75))
 #: (a tenth of the tuned strengths), and stay there beyond (see auto_schedule).
 AUTO_SCHEDULE_ROWS = (500, 50_000)
 _ACCEPTED_DTYPES = (np.float64, np.float32, np.int64, np.int32)
+#: Training loss of each output activation (``out_activation_``, named as
+#: scikit-learn's MLP names them).
+OUTPUT_LOSSES = {
+    "identity": "squared_error",
+    "softmax": "cross_entropy",
+    "logistic": "binary_cross_entropy",
+}
 
 
 def auto_schedule(n_rows):
@@ -277,7 +284,13 @@ def build_network(
 
 
 def initial_network(
-    estimator, layer_sizes, rng, n_tokens=None, vocab_size=None, input_shape=None
+    estimator,
+    layer_sizes,
+    rng,
+    n_tokens=None,
+    vocab_size=None,
+    input_shape=None,
+    loss=None,
 ):
     """The untrained network ``estimator.fit`` starts from, for a random state.
 
@@ -290,6 +303,9 @@ def initial_network(
         The fit's random state; one draw seeds the initial parameters.
     n_tokens, vocab_size, input_shape : default=None
         Token and image input, see :func:`build_network`.
+    loss : str, default=None
+        The training loss; None for the estimator's (``_FitData.loss`` tells
+        a multilabel classifier's).
 
     Returns
     -------
@@ -298,7 +314,7 @@ def initial_network(
     generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
     return build_network(
         estimator.get_params(),
-        estimator._loss,
+        estimator._loss if loss is None else loss,
         layer_sizes,
         n_tokens,
         vocab_size,
@@ -329,6 +345,7 @@ class _FitData:
     input_scaling: Scaling
     target_scaling: Scaling
     attributes: dict
+    loss: str = None
 
 
 def _renamed_init(init, owner):
@@ -530,8 +547,11 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         """Label of every output neuron."""
 
     @abstractmethod
-    def _validation_score(self, output, target, sample_weight):
-        """Score (greater is better) of network outputs on validation data."""
+    def _validation_score(self, output, target, sample_weight, loss):
+        """Score (greater is better) of network outputs on validation data.
+
+        ``loss`` is the network's training loss (``OUTPUT_LOSSES``).
+        """
 
     #: Whether y may have several columns, and is standardised with X.
     _multi_output_y = False
@@ -579,6 +599,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             data.n_tokens,
             data.vocab_size,
             data.input_shape,
+            data.loss,
         )
         with torch_threads(self.n_threads):
             log = self._train(network, data, lambdas, device, rng)
@@ -616,7 +637,9 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                     X_val,
                     _numpy_or_none(network.layout.embedding(values)),
                 )
-                return self._validation_score(output, target_val, weight_val)
+                return self._validation_score(
+                    output, target_val, weight_val, network.loss
+                )
 
         settings = self._training_settings(network, lambdas, validation_score)
         log = train(network, training, settings, rng)
@@ -749,7 +772,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         validation = None
         if self.early_stopping:
             X, target, sample_weight, validation = self._split_validation(
-                X, target, sample_weight, rng
+                X, target, sample_weight, rng, attributes["out_activation_"]
             )
         input_scaling = target_scaling = None
         if n_tokens is None:
@@ -785,9 +808,10 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             input_scaling=input_scaling,
             target_scaling=target_scaling,
             attributes=attributes,
+            loss=OUTPUT_LOSSES[attributes["out_activation_"]],
         )
 
-    def _split_validation(self, X, target, sample_weight, rng):
+    def _split_validation(self, X, target, sample_weight, rng, out_activation):
         """Hold out ``validation_fraction`` of the samples for early stopping."""
         n_samples = len(X)
         n_validation = int(np.ceil(self.validation_fraction * n_samples))
@@ -799,7 +823,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 "of each are needed). Use more samples, change "
                 "validation_fraction, or set early_stopping=False."
             )
-        stratify = self._stratify(target)
+        stratify = self._stratify(target, out_activation)
         weights = np.ones(n_samples) if sample_weight is None else sample_weight
         seed = rng.randint(np.iinfo(np.int32).max)
         parts = train_test_split(
@@ -815,7 +839,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             return X, target, None, (X_val, target_val, None)
         return X, target, weights, (X_val, target_val, weights_val)
 
-    def _stratify(self, target):
+    def _stratify(self, target, out_activation):
         """Labels to stratify the validation split on; None for regression."""
         return None
 

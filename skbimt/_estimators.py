@@ -5,7 +5,8 @@ from scipy.special import expit
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseBIMT
 
@@ -275,6 +276,13 @@ _SHARED_ATTRIBUTES = """
     n_layers_ : int
         Number of neuron layers, input and output included.
 
+    out_activation_ : {"identity", "softmax", "logistic"}
+        Output function, as scikit-learn's MLP names it: ``"identity"`` for
+        a regressor, ``"softmax"`` for a classifier of one label per sample
+        (binary included), ``"logistic"`` (one sigmoid per label, binary
+        cross-entropy) for a classifier fitted on a multilabel indicator
+        matrix.
+
     n_outputs_ : int
         Number of output neurons. A binary classifier has two (one per class,
         softmax), where scikit-learn's MLP has one logistic output: each
@@ -348,7 +356,7 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
     def _encode_targets(self, y):
         y = np.asarray(y, dtype=np.float64)
         target = y.reshape(-1, 1) if y.ndim == 1 else y
-        return target, {"_y_ndim_": y.ndim}
+        return target, {"_y_ndim_": y.ndim, "out_activation_": "identity"}
 
     def _output_labels(self):
         names = getattr(self, "target_names_", None)
@@ -356,7 +364,7 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
             return [str(n) for n in names]
         return [f"y{i}" for i in range(self.n_outputs_)]
 
-    def _validation_score(self, output, target, sample_weight):
+    def _validation_score(self, output, target, sample_weight, loss):
         return r2_score(target, output, sample_weight=sample_weight)
 
     def predict(self, X):
@@ -389,7 +397,13 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
     cross-entropy, where each weight costs its length times ``|w|``, and
     periodically swaps neurons to shorten connections. The network has one
     output neuron per class (two for binary problems, as in the paper's
-    two-moon example) followed by a softmax.
+    two-moon example) followed by a softmax. Fitted on a multilabel
+    indicator matrix ``y`` (0/1, one column per label), it has one logistic
+    output per label instead, trained on the binary cross-entropy as
+    scikit-learn's MLP: ``predict`` returns the indicator matrix,
+    ``predict_proba`` each label's probability, and ``classes_`` numbers the
+    labels ``0 .. n_labels - 1`` (the network picture names them by the
+    columns of a DataFrame ``y``).
 
     Parameters
     ----------
@@ -398,7 +412,8 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        Class labels, in the order of the output neurons.
+        Class labels, in the order of the output neurons (``0 .. n_labels -
+        1`` for multilabel ``y``).
 
 %(attributes)s
 
@@ -421,9 +436,23 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
     )
 
     _loss = "cross_entropy"
+    _multi_output_y = True
 
     def _encode_targets(self, y):
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
         check_classification_targets(y)
+        kind = type_of_target(y)
+        if kind == "multilabel-indicator":
+            return multilabel_targets(y)
+        if y.ndim != 1:
+            raise ValueError(
+                f"BIMTClassifier fits one label per sample (binary or multiclass "
+                f"y) or a multilabel indicator matrix of 0/1 columns, but y has "
+                f"{y.shape[1]} columns of labels ({kind}). Wrap the classifier "
+                "in sklearn.multioutput.MultiOutputClassifier to fit one network "
+                "per column."
+            )
         encoder = LabelEncoder()
         encoded = encoder.fit_transform(y)
         classes = encoder.classes_
@@ -432,16 +461,31 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
                 "BIMTClassifier needs samples of at least 2 classes in the data, "
                 f"but the data contains only one class: {classes[0].tolist()!r}."
             )
-        return np.eye(len(classes))[encoded], {"classes_": classes}
+        attributes = {"classes_": classes, "out_activation_": "softmax"}
+        return np.eye(len(classes))[encoded], attributes
+
+    @property
+    def _multilabel(self):
+        """Whether the network has one logistic output per label."""
+        return getattr(self, "out_activation_", "softmax") == "logistic"
 
     def _output_labels(self):
+        names = getattr(self, "target_names_", None)
+        if self._multilabel and names is not None:
+            return [str(n) for n in names]
         return [str(c) for c in self.classes_]
 
-    def _validation_score(self, output, target, sample_weight):
-        correct = output.argmax(axis=1) == target.argmax(axis=1)
+    def _validation_score(self, output, target, sample_weight, loss):
+        if loss == "binary_cross_entropy":
+            # Subset accuracy, as score() gives for multilabel y.
+            correct = ((output > 0) == (target > 0.5)).all(axis=1)
+        else:
+            correct = output.argmax(axis=1) == target.argmax(axis=1)
         return float(np.average(correct, weights=sample_weight))
 
-    def _stratify(self, target):
+    def _stratify(self, target, out_activation):
+        if out_activation == "logistic":
+            return None
         labels = target.argmax(axis=1)
         # Stratifying needs two samples of every class.
         return labels if np.bincount(labels).min() >= 2 else None
@@ -455,9 +499,14 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
 
         Returns
         -------
-        y : ndarray of shape (n_samples,)
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Class labels; for a network fitted on a multilabel indicator
+            matrix, the indicator matrix (a label is on where its
+            probability exceeds 0.5).
         """
         output = self._forward(X)
+        if self._multilabel:
+            return (output > 0).astype(self.classes_.dtype)
         return self.classes_[np.argmax(output, axis=1)]
 
     def predict_proba(self, X):
@@ -470,8 +519,13 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            For a network fitted on a multilabel indicator matrix, the
+            probability of each label, independently of the others (rows do
+            not sum to 1).
         """
         proba = self._forward(X)
+        if self._multilabel:
+            return expit(proba, out=proba)
         if proba.shape[1] == 2:
             # The softmax of two logits is the logistic of their difference.
             positive = expit(proba[:, 1] - proba[:, 0])
@@ -495,6 +549,29 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
         log_proba : ndarray of shape (n_samples, n_classes)
         """
         output = self._forward(X)
+        if self._multilabel:
+            # log sigmoid(z) = -log(1 + exp(-z))
+            return -np.logaddexp(0, -output, out=output)
         output -= output.max(axis=1, keepdims=True)
         output -= np.log(np.exp(output).sum(axis=1, keepdims=True))
         return output
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+def multilabel_targets(y):
+    """Training targets and attributes of a multilabel indicator matrix.
+
+    One logistic output per label; ``classes_`` numbers the labels, as
+    scikit-learn's MLP (its ``LabelBinarizer``) does.
+    """
+    target = (np.asarray(y) > 0).astype(np.float64)
+    if target.shape[1] < 1:
+        raise ValueError("A multilabel y needs at least one label column.")
+    return target, {
+        "classes_": np.arange(target.shape[1]),
+        "out_activation_": "logistic",
+    }

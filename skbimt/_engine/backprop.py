@@ -9,7 +9,7 @@ fixed sequence of in-place torch kernels and preallocated work buffers.
 
 import torch
 
-LOSSES = ("squared_error", "cross_entropy")
+LOSSES = ("squared_error", "cross_entropy", "binary_cross_entropy")
 
 
 class MLPBackprop:
@@ -21,11 +21,14 @@ class MLPBackprop:
         Where each weight and bias sits in ``flat``.
     activation : {"silu", "relu", "tanh", "sigmoid", "identity"}
         Hidden activation.
-    loss : {"squared_error", "cross_entropy"}
+    loss : {"squared_error", "cross_entropy", "binary_cross_entropy"}
         ``squared_error`` is the mean over samples and outputs of
         ``(output - target)^2``; ``cross_entropy`` the mean over samples of
-        ``-log softmax(output)[target]`` with one-hot ``target``. With sample
-        weights, the mean over samples becomes their weighted average.
+        ``-log softmax(output)[target]`` with one-hot ``target``;
+        ``binary_cross_entropy`` (multilabel: one logistic output per label)
+        the mean over samples of the sum over outputs of ``-y log p - (1 - y)
+        log(1 - p)``, ``p = sigmoid(output)``, as scikit-learn's MLP. With
+        sample weights, the mean over samples becomes their weighted average.
     flat : torch.Tensor
         Parameters; read, never written.
     grad : torch.Tensor
@@ -52,8 +55,10 @@ class MLPBackprop:
         # loss_and_grad writes the loss divided by loss_scale; see there.
         if loss == "squared_error":
             self._per_sample_scale = 1.0 / n_outputs
-        else:
+        elif loss == "cross_entropy":
             self._per_sample_scale = -1.0
+        else:
+            self._per_sample_scale = 1.0
         self.loss_scale = self._per_sample_scale
 
     def _allocate(self, n_samples, like):
@@ -160,6 +165,20 @@ class MLPBackprop:
                 torch.mul(output_delta, weight, out=weighted)
                 torch.dot(weighted.view(-1), output_delta.view(-1), out=out)
                 torch.mul(weighted, self._delta_scale, out=output_delta)
+        elif self.loss == "binary_cross_entropy":
+            # -y log p - (1 - y) log(1 - p) = softplus(z) - y z, whose
+            # derivative in z is sigmoid(z) - y.
+            torch.sigmoid(output, out=output_delta)
+            output_delta.sub_(target)
+            losses = torch.nn.functional.softplus(output)
+            losses.addcmul_(target, output, value=-1.0)
+            if sample_weight is None:
+                out.copy_(losses.sum())
+                output_delta.mul_(self._delta_scale)
+            else:
+                torch.mul(losses, weight, out=weighted)
+                out.copy_(weighted.sum())
+                output_delta.mul_(weight)
         else:
             log_proba = torch.log_softmax(output, dim=1)
             torch.exp(log_proba, out=output_delta)
