@@ -35,6 +35,7 @@ from ._connectivity import (
 from ._engine.geometry import DISTANCE_NORMS, Geometry
 from ._engine.network import ACTIVATIONS, MLP, FlatLayout, forward, init_parameters
 from ._engine.schedule import final_stretch_start, lambda_values, scaled
+from ._engine.sparse import SparseRows
 from ._engine.swap import swappable_layers
 from ._engine.training import (
     CHECK_EVERY,
@@ -45,6 +46,7 @@ from ._engine.training import (
 )
 from ._prediction import network_output
 from ._scaling import Scaling, fold
+from ._sparse_input import SPARSE_FORMATS, check_sparse_input
 from ._validation import warn
 from .exceptions import DivergenceWarning
 
@@ -116,7 +118,7 @@ def training_rows(data):
     train the same way, and rows weighted zero count for none.
     """
     weights = data.sample_weight
-    return len(data.X) if weights is None else float(weights.sum())
+    return data.X.shape[0] if weights is None else float(weights.sum())
 
 
 def resolved_schedule(lambda_schedule, alpha, data):
@@ -204,6 +206,8 @@ def _check_dense_token_ids(ids, vocab_size, embedding_dim):
 
 def _check_float32_range(array, name):
     """Refuse values that are finite in float64 but overflow torch's float32."""
+    if issparse(array):
+        array = array.data
     limit = np.finfo(np.float32).max
     if array.size and np.abs(array).max() > limit:
         raise ValueError(
@@ -526,6 +530,12 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self.n_threads = n_threads
         self.snapshot_every = snapshot_every
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Numeric X may be a scipy sparse matrix (skbimt._sparse_input).
+        tags.input_tags.sparse = True
+        return tags
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "__init__" not in vars(cls):
@@ -618,7 +628,9 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
 
         X_kind = torch.int64 if data.n_tokens else dtype
         training = TrainingData(
-            X=tensor(data.X, X_kind),
+            X=SparseRows(data.X, dtype, device)
+            if issparse(data.X)
+            else tensor(data.X, X_kind),
             target=tensor(data.target),
             sample_weight=None
             if data.sample_weight is None
@@ -735,10 +747,12 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             )
         probe = copy.copy(self)
         target_names = _column_names(y)
+        check_sparse_input(self, X)
         X, y = validate_data(
             probe,
             X,
             y,
+            accept_sparse=SPARSE_FORMATS,
             dtype=_ACCEPTED_DTYPES,
             multi_output=self._multi_output_y,
             y_numeric=self._scales_target,
@@ -813,7 +827,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
 
     def _split_validation(self, X, target, sample_weight, rng, out_activation):
         """Hold out ``validation_fraction`` of the samples for early stopping."""
-        n_samples = len(X)
+        n_samples = X.shape[0]
         n_validation = int(np.ceil(self.validation_fraction * n_samples))
         if n_validation < 2 or n_samples - n_validation < 2:
             raise ValueError(
@@ -981,7 +995,10 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         :mod:`skbimt._prediction`.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=_ACCEPTED_DTYPES, reset=False)
+        check_sparse_input(self, X)
+        X = validate_data(
+            self, X, accept_sparse=SPARSE_FORMATS, dtype=_ACCEPTED_DTYPES, reset=False
+        )
         if self.embedding_dim is not None:
             X = token_ids(X, self.vocab_size_)
         return network_output(self, X)

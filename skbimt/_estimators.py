@@ -159,6 +159,12 @@ default="auto"
         then does not depend on the units of the data; ``coefs_`` and
         ``predict`` stay in the data's units and ``scaled_coefs_`` holds the
         trained, unit-free weights.
+        Sparse ``X`` (scipy CSR or CSC, e.g. a ``OneHotEncoder``'s output) is
+        scaled without centring, each column divided by its standard
+        deviation as ``StandardScaler(with_mean=False)`` does (``x_mean_`` is
+        zero): centring would fill in every zero. It stays sparse through
+        training (the first layer's product and every mini-batch) and
+        prediction.
 
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the training data and stop when

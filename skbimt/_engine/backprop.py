@@ -9,6 +9,8 @@ fixed sequence of in-place torch kernels and preallocated work buffers.
 
 import torch
 
+from .sparse import SparseBatch
+
 LOSSES = ("squared_error", "cross_entropy", "binary_cross_entropy")
 
 
@@ -95,7 +97,7 @@ class MLPBackprop:
 
         Parameters
         ----------
-        X : torch.Tensor of shape (n_samples, n_inputs)
+        X : torch.Tensor of shape (n_samples, n_inputs) or SparseBatch
             Or ``(n_samples, n_tokens)`` integer token ids with token input.
         target : torch.Tensor of shape (n_samples, n_outputs)
             Regression targets, or one-hot class indicators.
@@ -127,7 +129,9 @@ class MLPBackprop:
         pre, post = self._buffers["pre"], self._buffers["post"]
         aux = self._buffers["aux"]
         n_layers = len(self.weights)
-        if self.embedding is None:
+        if isinstance(X, SparseBatch):
+            inputs = X.rows
+        elif self.embedding is None:
             inputs = X
         else:
             inputs = self._buffers["embedded"]
@@ -194,7 +198,12 @@ class MLPBackprop:
     def _backward(self, X):
         pre, post = self._buffers["pre"], self._buffers["post"]
         aux, delta = self._buffers["aux"], self._buffers["delta"]
-        first_T = X.T if self.embedding is None else self._buffers["embedded_T"]
+        if isinstance(X, SparseBatch):
+            first_T = X.columns
+        elif self.embedding is None:
+            first_T = X.T
+        else:
+            first_T = self._buffers["embedded_T"]
         inputs_T = [first_T, *self._buffers["post_T"]]
         for i in range(len(self.weights) - 1, -1, -1):
             torch.mm(inputs_T[i], delta[i], out=self.weight_grads[i])

@@ -25,6 +25,7 @@ from .cost import fill_flat_lengths
 from .optimizer import FlatAdam
 from .progress import Progress
 from .schedule import final_stretch_start
+from .sparse import SparseRows
 from .swap import swap_pass
 
 #: Steps between two checks: finiteness, fall-back copy, convergence.
@@ -60,7 +61,7 @@ class TrainingData:
 
     Attributes
     ----------
-    X : torch.Tensor of shape (n_samples, n_inputs)
+    X : torch.Tensor of shape (n_samples, n_inputs) or SparseRows
         Or integer token ids of shape (n_samples, n_tokens).
     target : torch.Tensor of shape (n_samples, n_outputs)
         Regression targets or one-hot class indicators.
@@ -295,6 +296,8 @@ def train(network, data, settings, rng):
         for step in range(max_iter):
             if batches is None:
                 X, target, weight = data.X, data.target, data.sample_weight
+                if isinstance(X, SparseRows):
+                    X = X.all()
             else:
                 index = next(batches)
                 X, target = data.X[index], data.target[index]
