@@ -10,7 +10,7 @@ import copy
 import types
 from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from numbers import Integral, Real
 
 import numpy as np
@@ -43,6 +43,15 @@ from ._engine.training import (
     TrainingData,
     TrainingSettings,
     train,
+)
+from ._incremental import (
+    check_same_network,
+    continued_history,
+    fitted_network,
+    fitted_scalings,
+    one_pass_steps,
+    partial_fit_lambdas,
+    warm_start_strength,
 )
 from ._prediction import network_output
 from ._scaling import Scaling, fold
@@ -463,6 +472,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         "device": [str, torch.device],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "snapshot_every": [Interval(Integral, 1, None, closed="left"), None],
+        "warm_start": ["boolean"],
     }
 
     def __init__(
@@ -498,6 +508,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         device="cpu",
         n_threads=1,
         snapshot_every=None,
+        warm_start=False,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -529,6 +540,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self.device = device
         self.n_threads = n_threads
         self.snapshot_every = snapshot_every
+        self.warm_start = warm_start
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -544,8 +556,12 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
     # -- hooks for the subclasses -------------------------------------------
 
     @abstractmethod
-    def _encode_targets(self, y):
-        """Check ``y``; return a float target matrix and target attributes."""
+    def _encode_targets(self, y, classes=None):
+        """Check ``y``; return a float target matrix and target attributes.
+
+        ``classes``, when given, are a classifier's classes (``partial_fit``,
+        continued training) rather than those found in ``y``.
+        """
 
     @property
     @abstractmethod
@@ -588,6 +604,8 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self : object
             The fitted estimator.
         """
+        if self.warm_start and hasattr(self, "scaled_coefs_"):
+            return self._continue(X, y, sample_weight, incremental=False)
         return self._fit(X, y, sample_weight, self.lambda_schedule, self.alpha)
 
     def _fit(self, X, y, sample_weight, lambda_schedule, alpha, extra_attributes=None):
@@ -614,12 +632,122 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         with torch_threads(self.n_threads):
             log = self._train(network, data, lambdas, device, rng)
         self._check_training_outcome(log, lambdas)
+        extra_attributes["_optimizer_state"] = network.optimizer_state
         self._install(self._export(network, data, log) | extra_attributes)
         self._warn_about_training(log, lambdas, X, y, sample_weight)
         return self
 
-    def _train(self, network, data, lambdas, device, rng):
-        """Run the training loop on ``device``; return its log."""
+    # -- continued training (warm_start, partial_fit; see _incremental) ------
+
+    #: Whether the estimator continues training (partial_fit); not the CV ones.
+    _continues_training = True
+
+    def _partial_fit(self, X, y, sample_weight, classes=None):
+        """One pass over ``(X, y)``: a new network's first, or the next."""
+        if not hasattr(self, "scaled_coefs_"):
+            return self._start_partial_fit(X, y, sample_weight, classes)
+        return self._continue(X, y, sample_weight, incremental=True)
+
+    def _start_partial_fit(self, X, y, sample_weight, classes):
+        """First ``partial_fit`` call: a new network, one pass over the rows."""
+        hidden = self._validated_hidden_sizes()
+        self._check_weight_decay()
+        device = resolve_device(self.device)
+        rng = check_random_state(self.random_state)
+        data = self._validate_fit_data(
+            X, y, sample_weight, hidden, rng, classes=classes, hold_out=False
+        )
+        schedule = resolved_schedule(self.lambda_schedule, self.alpha, data)
+        network = initial_network(
+            self,
+            data.layer_sizes,
+            rng,
+            data.n_tokens,
+            data.vocab_size,
+            data.input_shape,
+            data.loss,
+        )
+        lambdas = partial_fit_lambdas(
+            schedule,
+            self.max_iter,
+            0,
+            one_pass_steps(data.X.shape[0], self.batch_size),
+        )
+        with torch_threads(self.n_threads):
+            log = self._train(network, data, lambdas, device, rng, tol=None)
+        self._finish_continued(network, data, log, lambdas, schedule, None)
+        return self
+
+    def _continue(self, X, y, sample_weight, incremental):
+        """Train the fitted network further on ``(X, y)``; install at the end.
+
+        ``incremental``: one pass over the rows at the schedule's strengths
+        from ``n_iter_`` on (``partial_fit``); otherwise ``max_iter`` steps
+        at the final strength (``warm_start``).
+        """
+        hidden = self._validated_hidden_sizes()
+        self._check_weight_decay()
+        device = resolve_device(self.device)
+        rng = check_random_state(self.random_state)
+        check_sparse_input(self, X)
+        # The fitted network's features: their number and names.
+        validate_data(self, X, accept_sparse=SPARSE_FORMATS, dtype=None, reset=False)
+        data = self._validate_fit_data(
+            X,
+            y,
+            sample_weight,
+            hidden,
+            rng,
+            classes=getattr(self, "classes_", None),
+            scalings=fitted_scalings(self),
+            hold_out=not incremental,
+        )
+        check_same_network(self, data, hidden)
+        network = fitted_network(self, data.loss, DTYPES[self.dtype])
+        if incremental:
+            schedule = self.lambda_schedule_
+            steps = one_pass_steps(data.X.shape[0], self.batch_size)
+            lambdas = partial_fit_lambdas(schedule, self.max_iter, self.n_iter_, steps)
+        else:
+            strength = warm_start_strength(
+                resolved_schedule(self.lambda_schedule, self.alpha, data),
+                self.max_iter,
+            )
+            schedule = strength
+            lambdas = np.full(self.max_iter, strength)
+        settings = {"first_step": self.n_iter_}
+        if incremental:
+            settings["tol"] = None
+        with torch_threads(self.n_threads):
+            log = self._train(network, data, lambdas, device, rng, **settings)
+        self._finish_continued(network, data, log, lambdas, schedule, self)
+        if not incremental:
+            self._warn_about_training(log, lambdas, X, y, sample_weight)
+        return self
+
+    def _finish_continued(self, network, data, log, lambdas, schedule, earlier):
+        """Install the continued network; ``earlier``'s history comes first."""
+        self._check_training_outcome(log, lambdas)
+        attributes = self._export(network, data, log)
+        if earlier is not None:
+            attributes = continued_history(earlier, attributes)
+        attributes["lambda_schedule_"] = schedule
+        attributes["_optimizer_state"] = network.optimizer_state
+        self._install(attributes)
+        if log.stop_reason == "diverged":
+            warn(
+                "The training loss became NaN or infinite; training stopped and "
+                "the model keeps the last finite weights. Lower learning_rate "
+                "or lambda_schedule, or scale X (and y for regression).",
+                DivergenceWarning,
+            )
+
+    def _train(self, network, data, lambdas, device, rng, **overrides):
+        """Run the training loop on ``device``; return its log.
+
+        ``overrides`` replace fields of the engine's ``TrainingSettings``
+        (``first_step``, ``tol``) for continued training.
+        """
         dtype = network.flat.dtype
         network.flat = network.flat.to(device)
 
@@ -654,7 +782,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 )
 
         settings = self._training_settings(network, lambdas, validation_score)
-        log = train(network, training, settings, rng)
+        log = train(network, training, replace(settings, **overrides), rng)
         network.flat = network.flat.detach().to("cpu", torch.float64)
         return log
 
@@ -735,8 +863,25 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 UserWarning,
             )
 
-    def _validate_fit_data(self, X, y, sample_weight, hidden, rng):
-        """Check the data and bring it to training units, touching nothing."""
+    def _validate_fit_data(
+        self,
+        X,
+        y,
+        sample_weight,
+        hidden,
+        rng,
+        classes=None,
+        scalings=None,
+        hold_out=True,
+    ):
+        """Check the data and bring it to training units, touching nothing.
+
+        ``classes`` fixes a classifier's classes (``partial_fit``);
+        ``scalings``, a pair ``(input_scaling, target_scaling)``, replaces
+        the standardisation fitted on this data by that of a network being
+        trained on (continued training); ``hold_out=False`` holds no rows
+        out for early stopping (``partial_fit``).
+        """
         # validate_data records n_features_in_ and feature_names_in_ on the
         # estimator it is given: give it a copy, so that a failure below
         # leaves this estimator as it was.
@@ -757,7 +902,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             multi_output=self._multi_output_y,
             y_numeric=self._scales_target,
         )
-        target, attributes = self._encode_targets(y)
+        target, attributes = self._encode_targets(y, classes)
         _check_float32_range(target, "y")
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
@@ -784,19 +929,25 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         input_shape = self._validated_input_shape(X.shape[1])
 
         validation = None
-        if self.early_stopping:
+        if self.early_stopping and hold_out:
             X, target, sample_weight, validation = self._split_validation(
                 X, target, sample_weight, rng, attributes["out_activation_"]
             )
         input_scaling = target_scaling = None
-        if n_tokens is None:
+        if scalings is not None:
+            input_scaling, target_scaling = scalings
+            if input_scaling is not None:
+                X = input_scaling.transform(X)
+            if target_scaling is not None:
+                target = target_scaling.transform(target)
+        elif n_tokens is None:
             input_scaling = (
                 Scaling.fit(X, sample_weight, per_column=input_shape is None)
                 if self.standardize
                 else Scaling.identity(n_inputs)
             )
             X = input_scaling.transform(X)
-        if self._scales_target:
+        if self._scales_target and scalings is None:
             target_scaling = (
                 Scaling.fit(target, sample_weight)
                 if self.standardize

@@ -188,12 +188,16 @@ class _PathMixin:
         )
         # The strength is chosen from alphas, not set: alpha_ holds it.
         del self.alpha
+        # Each fit searches the path anew: no warm_start, no partial_fit.
+        del self.warm_start
+
+    _continues_training = False
 
     _parameter_constraints: dict = {
         **{
             name: constraint
             for name, constraint in BaseBIMT._parameter_constraints.items()
-            if name != "alpha"
+            if name not in ("alpha", "warm_start")
         },
         "alphas": ["array-like"],
         "cv": ["cv_object"],

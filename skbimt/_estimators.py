@@ -2,13 +2,20 @@
 
 import numpy as np
 from scipy.special import expit
-from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
 from sklearn.preprocessing import LabelEncoder
+from sklearn.utils._available_if import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseBIMT
+
+
+def _continues_training(estimator):
+    """Whether ``partial_fit`` is offered (not by the CV estimators)."""
+    return estimator._continues_training
+
 
 _SHARED_PARAMETERS = """
     hidden_layer_sizes : array-like of int, default=(20, 20)
@@ -310,8 +317,24 @@ _SHARED_ATTRIBUTES = """
 """
 
 
+_WARM_START_PARAMETER = """
+    warm_start : bool, default=False
+        Make ``fit`` continue from the fitted network: its weights, its
+        neurons' places (earlier swaps kept), Adam's state and the input and
+        target standardisation of the first fit, for ``max_iter`` more steps
+        at the final strength of ``lambda_schedule`` times ``alpha`` (their
+        current values). The weak opening phase of a schedule is not
+        replayed: it lets a fresh network fit before the cost sparsifies
+        it, and would let a sparse one grow its wires back. ``n_iter_`` and
+        the curves then run over every step since the first fit, and
+        ``lambda_schedule_`` is the strength of the last fit. Raise
+        ``alpha`` between warm fits to walk to sparser networks.
+"""
+
+
 def _doc(template):
-    return template.replace("%(parameters)s", _SHARED_PARAMETERS.strip("\n")).replace(
+    parameters = _SHARED_PARAMETERS + _WARM_START_PARAMETER
+    return template.replace("%(parameters)s", parameters.strip("\n")).replace(
         "%(attributes)s", _SHARED_ATTRIBUTES.strip("\n")
     )
 
@@ -359,7 +382,7 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
     _scales_target = True
     _loss = "squared_error"
 
-    def _encode_targets(self, y):
+    def _encode_targets(self, y, classes=None):
         y = np.asarray(y, dtype=np.float64)
         target = y.reshape(-1, 1) if y.ndim == 1 else y
         return target, {"_y_ndim_": y.ndim, "out_activation_": "identity"}
@@ -386,6 +409,29 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
         """
         output = self._forward(X)
         return output.ravel() if self._y_ndim_ == 1 else output
+
+    @available_if(_continues_training)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """One pass over ``(X, y)``: the next steps of the network's training.
+
+        The first call starts a network (standardisation fitted on its
+        rows); each call then makes one step per mini-batch of the rows
+        (one step without ``batch_size``), at the strengths the schedule has
+        at those steps (see ``warm_start``), and keeps Adam's state for the
+        next call. ``early_stopping`` and ``tol`` do not apply.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        return self._partial_fit(X, y, sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -444,13 +490,13 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
     _loss = "cross_entropy"
     _multi_output_y = True
 
-    def _encode_targets(self, y):
+    def _encode_targets(self, y, classes=None):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         kind = type_of_target(y)
         if kind == "multilabel-indicator":
-            return multilabel_targets(y)
+            return multilabel_targets(y, classes)
         if y.ndim != 1:
             raise ValueError(
                 f"BIMTClassifier fits one label per sample (binary or multiclass "
@@ -459,6 +505,8 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
                 "in sklearn.multioutput.MultiOutputClassifier to fit one network "
                 "per column."
             )
+        if classes is not None:
+            return known_class_targets(y, classes)
         encoder = LabelEncoder()
         encoded = encoder.fit_transform(y)
         classes = encoder.classes_
@@ -562,22 +610,91 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
         output -= np.log(np.exp(output).sum(axis=1, keepdims=True))
         return output
 
+    @available_if(_continues_training)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One pass over ``(X, y)``: the next steps of the network's training.
+
+        The first call starts a network with one output per class of
+        ``classes``; each call then makes one step per mini-batch of the
+        rows (one step without ``batch_size``), at the strengths the
+        schedule has at those steps (see ``warm_start``), and keeps Adam's
+        state for the next call. ``early_stopping`` and ``tol`` do not
+        apply.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Labels, or a multilabel indicator matrix.
+        classes : array-like of shape (n_classes,), default=None
+            Every class of the whole data; required on the first call (the
+            rows of one call need not hold them all), and if given later,
+            the same.
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        started = hasattr(self, "scaled_coefs_")
+        if classes is None and not started:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: the "
+                "network needs one output per class of the whole data, which "
+                "one batch of rows may not show."
+            )
+        if classes is not None:
+            classes = np.unique(classes)
+            if started and not np.array_equal(classes, self.classes_):
+                raise ValueError(
+                    f"classes={classes.tolist()!r} is not the same as on the "
+                    f"first call to partial_fit ({self.classes_.tolist()!r})."
+                )
+        return self._partial_fit(X, y, sample_weight, classes)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
 
 
-def multilabel_targets(y):
+def multilabel_targets(y, classes=None):
     """Training targets and attributes of a multilabel indicator matrix.
 
     One logistic output per label; ``classes_`` numbers the labels, as
-    scikit-learn's MLP (its ``LabelBinarizer``) does.
+    scikit-learn's MLP (its ``LabelBinarizer``) does. Given ``classes``
+    (``partial_fit``), ``y`` must have one column per class.
     """
     target = (np.asarray(y) > 0).astype(np.float64)
-    if target.shape[1] < 1:
-        raise ValueError("A multilabel y needs at least one label column.")
+    if classes is not None and len(classes) != target.shape[1]:
+        raise ValueError(
+            f"y is a multilabel indicator matrix of {target.shape[1]} labels, "
+            f"but classes holds {len(classes)}: pass one class per column of y."
+        )
     return target, {
         "classes_": np.arange(target.shape[1]),
         "out_activation_": "logistic",
     }
+
+
+def known_class_targets(y, classes):
+    """One-hot targets of ``y`` over given ``classes`` (``partial_fit``).
+
+    Rows may hold any subset of the classes; a label outside them is refused.
+    """
+    classes = np.unique(classes)
+    if len(classes) < 2:
+        raise ValueError(
+            f"classes must list at least 2 class labels, got {classes.tolist()!r}."
+        )
+    unknown = np.setdiff1d(y, classes)
+    if unknown.size:
+        raise ValueError(
+            f"y contains labels {unknown.tolist()!r} that are not in classes "
+            f"{classes.tolist()!r}; the network has one output per class given "
+            "to the first partial_fit (or seen by fit)."
+        )
+    encoded = np.searchsorted(classes, y)
+    target = np.eye(len(classes))[encoded]
+    return target, {"classes_": classes, "out_activation_": "softmax"}

@@ -45,7 +45,10 @@ class Network:
         Its assignments are updated by the swaps.
     activation : str
         Hidden activation, see :class:`~skbimt._engine.backprop.MLPBackprop`.
-    loss : {"squared_error", "cross_entropy"}
+    loss : {"squared_error", "cross_entropy", "binary_cross_entropy"}
+    optimizer_state : dict or None
+        Adam's state (:meth:`FlatAdam.state`) to continue from; :func:`train`
+        starts a fresh optimizer without one and leaves its final state here.
     """
 
     flat: torch.Tensor
@@ -53,6 +56,7 @@ class Network:
     geometry: object
     activation: str
     loss: str
+    optimizer_state: dict = None
 
 
 @dataclass
@@ -116,6 +120,10 @@ class TrainingSettings:
         check, lower is better.
     verbose : int
         Print progress when >= 1, swaps too when >= 2.
+    first_step : int
+        Steps the network has trained before this call (continued training):
+        swap passes and snapshots keep their rhythm across calls, and
+        snapshots are numbered from the first call.
     """
 
     lambdas: np.ndarray
@@ -132,6 +140,7 @@ class TrainingSettings:
     n_iter_no_change: int = 10
     validation_score: object = None
     verbose: int = 0
+    first_step: int = 0
 
 
 @dataclass
@@ -253,6 +262,9 @@ def train(network, data, settings, rng):
         layout, network.activation, network.loss, flat, grad, weighted=weighted
     )
     adam = FlatAdam(flat, settings.learning_rate, weight_decay=settings.weight_decay)
+    if network.optimizer_state is not None:
+        adam.load_state(network.optimizer_state)
+    offset = settings.first_step
     lengths = torch.empty_like(flat)
 
     def refresh_lengths():
@@ -286,7 +298,11 @@ def train(network, data, settings, rng):
 
     def snapshot(at_step):
         log.snapshots.append(
-            (at_step, flat.detach().to("cpu", copy=True), geometry.get_state())
+            (
+                offset + at_step,
+                flat.detach().to("cpu", copy=True),
+                geometry.get_state(),
+            )
         )
 
     if settings.snapshot_every:
@@ -311,7 +327,7 @@ def train(network, data, settings, rng):
             adam.step(grad)
 
             done = step + 1
-            if settings.swap_every and done % settings.swap_every == 0:
+            if settings.swap_every and (offset + done) % settings.swap_every == 0:
                 n_swaps = swap_pass(
                     geometry,
                     _absolute_weights(layout, flat, settings.input_cost),
@@ -323,7 +339,10 @@ def train(network, data, settings, rng):
                     refresh_lengths()
                 if settings.verbose >= 2:
                     print(f"[BIMT] step {done}: {n_swaps} swaps")
-            if settings.snapshot_every and done % settings.snapshot_every == 0:
+            if (
+                settings.snapshot_every
+                and (offset + done) % settings.snapshot_every == 0
+            ):
                 snapshot(done)
             if progress is not None and progress.due(step):
                 progress.report(
@@ -360,6 +379,9 @@ def train(network, data, settings, rng):
         log.stop_reason = "interrupted"
         log.interrupted_at = step
 
+    # After a divergence the moments may hold NaN: a continuation restarts.
+    diverged = log.stop_reason == "diverged"
+    network.optimizer_state = None if diverged else adam.state()
     if progress is not None:
         progress.close()
     if convergence is not None and convergence.best is not None:
@@ -368,7 +390,7 @@ def train(network, data, settings, rng):
             best.restore(network)
     if settings.snapshot_every:
         # Keep only snapshots of kept steps, and end on the final parameters.
-        log.snapshots = [s for s in log.snapshots if s[0] < log.n_iter]
+        log.snapshots = [s for s in log.snapshots if s[0] < offset + log.n_iter]
         snapshot(log.n_iter)
     scale = backprop.loss_scale
     log.loss_curve = loss_history[: log.n_iter].cpu().double().numpy() * scale
