@@ -5,6 +5,8 @@ import pytest
 from sklearn.datasets import make_classification, make_regression
 
 from skbimt import BIMTClassifier, BIMTRegressor
+from skbimt._engine.network import BLOCK_ROWS, forward
+from skbimt._prediction import BLOCKED_FROM_ROWS
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +55,17 @@ def test_float32_predictions_match_float64_ones(regression, classification):
         clf.predict_proba(X.astype(np.float32).astype(np.float64)),
         atol=1e-5,
     )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_large_inputs_predicted_in_blocks_equal_the_numpy_pass(regression, dtype):
+    reg, _ = regression
+    rng = np.random.RandomState(1)
+    X = rng.randn(BLOCK_ROWS * 2 + 5, 4).astype(dtype)
+    blocked = reg.predict(X)
+    assert len(X) >= BLOCKED_FROM_ROWS and blocked.dtype == dtype
+    coefs = [w.astype(dtype) for w in reg.coefs_]
+    intercepts = [b.astype(dtype) for b in reg.intercepts_]
+    expected = forward(coefs, intercepts, reg.activation, X.copy())
+    tolerance = 1e-4 if dtype == np.float32 else 1e-10
+    np.testing.assert_allclose(blocked, expected, rtol=tolerance, atol=tolerance)
