@@ -13,6 +13,8 @@ from skbimt import (
     BIMTClassifierCV,
     BIMTRegressor,
     BIMTRegressorCV,
+    load,
+    save,
 )
 
 
@@ -139,3 +141,14 @@ def test_cv_estimators_offer_neither_partial_fit_nor_warm_start():
         assert not hasattr(estimator, "partial_fit")
         assert "warm_start" not in estimator.get_params()
         clone(estimator)
+
+
+def test_a_loaded_model_trains_on_with_a_fresh_optimizer(regression, tmp_path):
+    X, y = regression
+    reg = BIMTRegressor(max_iter=30, random_state=0).fit(X, y)
+    save(reg, tmp_path / "model.pt")
+    loaded = load(tmp_path / "model.pt")
+    assert not hasattr(loaded, "_optimizer_state")
+    loaded.partial_fit(X, y)
+    assert loaded.n_iter_ == 31
+    assert loaded._optimizer_state["n_steps"] == 1
