@@ -10,7 +10,7 @@ import copy
 import types
 from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from numbers import Integral, Real
 
 import numpy as np
@@ -35,6 +35,7 @@ from ._connectivity import (
 from ._engine.geometry import DISTANCE_NORMS, Geometry
 from ._engine.network import ACTIVATIONS, MLP, FlatLayout, forward, init_parameters
 from ._engine.schedule import final_stretch_start, lambda_values, scaled
+from ._engine.sparse import SparseRows
 from ._engine.swap import swappable_layers
 from ._engine.training import (
     CHECK_EVERY,
@@ -43,7 +44,18 @@ from ._engine.training import (
     TrainingSettings,
     train,
 )
+from ._incremental import (
+    check_same_network,
+    continued_history,
+    fitted_network,
+    fitted_scalings,
+    one_pass_steps,
+    partial_fit_lambdas,
+    warm_start_strength,
+)
+from ._prediction import network_output
 from ._scaling import Scaling, fold
+from ._sparse_input import SPARSE_FORMATS, check_sparse_input
 from ._validation import warn
 from .exceptions import DivergenceWarning
 
@@ -60,6 +72,13 @@ DEFAULT_SCHEDULE = ((3e-3, 0.25), (3e-2, 0.75))
 #: (a tenth of the tuned strengths), and stay there beyond (see auto_schedule).
 AUTO_SCHEDULE_ROWS = (500, 50_000)
 _ACCEPTED_DTYPES = (np.float64, np.float32, np.int64, np.int32)
+#: Training loss of each output activation (``out_activation_``, named as
+#: scikit-learn's MLP names them).
+OUTPUT_LOSSES = {
+    "identity": "squared_error",
+    "softmax": "cross_entropy",
+    "logistic": "binary_cross_entropy",
+}
 
 
 def auto_schedule(n_rows):
@@ -108,7 +127,7 @@ def training_rows(data):
     train the same way, and rows weighted zero count for none.
     """
     weights = data.sample_weight
-    return len(data.X) if weights is None else float(weights.sum())
+    return data.X.shape[0] if weights is None else float(weights.sum())
 
 
 def resolved_schedule(lambda_schedule, alpha, data):
@@ -196,6 +215,8 @@ def _check_dense_token_ids(ids, vocab_size, embedding_dim):
 
 def _check_float32_range(array, name):
     """Refuse values that are finite in float64 but overflow torch's float32."""
+    if issparse(array):
+        array = array.data
     limit = np.finfo(np.float32).max
     if array.size and np.abs(array).max() > limit:
         raise ValueError(
@@ -276,7 +297,13 @@ def build_network(
 
 
 def initial_network(
-    estimator, layer_sizes, rng, n_tokens=None, vocab_size=None, input_shape=None
+    estimator,
+    layer_sizes,
+    rng,
+    n_tokens=None,
+    vocab_size=None,
+    input_shape=None,
+    loss=None,
 ):
     """The untrained network ``estimator.fit`` starts from, for a random state.
 
@@ -289,6 +316,9 @@ def initial_network(
         The fit's random state; one draw seeds the initial parameters.
     n_tokens, vocab_size, input_shape : default=None
         Token and image input, see :func:`build_network`.
+    loss : str, default=None
+        The training loss; None for the estimator's (``_FitData.loss`` tells
+        a multilabel classifier's).
 
     Returns
     -------
@@ -297,7 +327,7 @@ def initial_network(
     generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
     return build_network(
         estimator.get_params(),
-        estimator._loss,
+        estimator._loss if loss is None else loss,
         layer_sizes,
         n_tokens,
         vocab_size,
@@ -328,6 +358,7 @@ class _FitData:
     input_scaling: Scaling
     target_scaling: Scaling
     attributes: dict
+    loss: str = None
 
 
 def _renamed_init(init, owner):
@@ -441,6 +472,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         "device": [str, torch.device],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "snapshot_every": [Interval(Integral, 1, None, closed="left"), None],
+        "warm_start": ["boolean"],
     }
 
     def __init__(
@@ -476,6 +508,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         device="cpu",
         n_threads=1,
         snapshot_every=None,
+        warm_start=False,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -507,6 +540,13 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self.device = device
         self.n_threads = n_threads
         self.snapshot_every = snapshot_every
+        self.warm_start = warm_start
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Numeric X may be a scipy sparse matrix (skbimt._sparse_input).
+        tags.input_tags.sparse = True
+        return tags
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -516,8 +556,12 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
     # -- hooks for the subclasses -------------------------------------------
 
     @abstractmethod
-    def _encode_targets(self, y):
-        """Check ``y``; return a float target matrix and target attributes."""
+    def _encode_targets(self, y, classes=None):
+        """Check ``y``; return a float target matrix and target attributes.
+
+        ``classes``, when given, are a classifier's classes (``partial_fit``,
+        continued training) rather than those found in ``y``.
+        """
 
     @property
     @abstractmethod
@@ -529,8 +573,11 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         """Label of every output neuron."""
 
     @abstractmethod
-    def _validation_score(self, output, target, sample_weight):
-        """Score (greater is better) of network outputs on validation data."""
+    def _validation_score(self, output, target, sample_weight, loss):
+        """Score (greater is better) of network outputs on validation data.
+
+        ``loss`` is the network's training loss (``OUTPUT_LOSSES``).
+        """
 
     #: Whether y may have several columns, and is standardised with X.
     _multi_output_y = False
@@ -557,6 +604,8 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self : object
             The fitted estimator.
         """
+        if self.warm_start and hasattr(self, "scaled_coefs_"):
+            return self._continue(X, y, sample_weight, incremental=False)
         return self._fit(X, y, sample_weight, self.lambda_schedule, self.alpha)
 
     def _fit(self, X, y, sample_weight, lambda_schedule, alpha, extra_attributes=None):
@@ -578,16 +627,127 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             data.n_tokens,
             data.vocab_size,
             data.input_shape,
+            data.loss,
         )
         with torch_threads(self.n_threads):
             log = self._train(network, data, lambdas, device, rng)
         self._check_training_outcome(log)
+        extra_attributes["_optimizer_state"] = network.optimizer_state
         self._install(self._export(network, data, log) | extra_attributes)
         self._warn_about_training(log, lambdas, X, y, sample_weight)
         return self
 
-    def _train(self, network, data, lambdas, device, rng):
-        """Run the training loop on ``device``; return its log."""
+    # -- continued training (warm_start, partial_fit; see _incremental) ------
+
+    #: Whether the estimator continues training (partial_fit); not the CV ones.
+    _continues_training = True
+
+    def _partial_fit(self, X, y, sample_weight, classes=None):
+        """One pass over ``(X, y)``: a new network's first, or the next."""
+        if not hasattr(self, "scaled_coefs_"):
+            return self._start_partial_fit(X, y, sample_weight, classes)
+        return self._continue(X, y, sample_weight, incremental=True)
+
+    def _start_partial_fit(self, X, y, sample_weight, classes):
+        """First ``partial_fit`` call: a new network, one pass over the rows."""
+        hidden = self._validated_hidden_sizes()
+        self._check_weight_decay()
+        device = resolve_device(self.device)
+        rng = check_random_state(self.random_state)
+        data = self._validate_fit_data(
+            X, y, sample_weight, hidden, rng, classes=classes, hold_out=False
+        )
+        schedule = resolved_schedule(self.lambda_schedule, self.alpha, data)
+        network = initial_network(
+            self,
+            data.layer_sizes,
+            rng,
+            data.n_tokens,
+            data.vocab_size,
+            data.input_shape,
+            data.loss,
+        )
+        lambdas = partial_fit_lambdas(
+            schedule,
+            self.max_iter,
+            0,
+            one_pass_steps(data.X.shape[0], self.batch_size),
+        )
+        with torch_threads(self.n_threads):
+            log = self._train(network, data, lambdas, device, rng, tol=None)
+        self._finish_continued(network, data, log, lambdas, schedule, None)
+        return self
+
+    def _continue(self, X, y, sample_weight, incremental):
+        """Train the fitted network further on ``(X, y)``; install at the end.
+
+        ``incremental``: one pass over the rows at the schedule's strengths
+        from ``n_iter_`` on (``partial_fit``); otherwise ``max_iter`` steps
+        at the final strength (``warm_start``).
+        """
+        hidden = self._validated_hidden_sizes()
+        self._check_weight_decay()
+        device = resolve_device(self.device)
+        rng = check_random_state(self.random_state)
+        check_sparse_input(self, X)
+        # The fitted network's features: their number and names.
+        validate_data(self, X, accept_sparse=SPARSE_FORMATS, dtype=None, reset=False)
+        data = self._validate_fit_data(
+            X,
+            y,
+            sample_weight,
+            hidden,
+            rng,
+            classes=getattr(self, "classes_", None),
+            scalings=fitted_scalings(self),
+            hold_out=not incremental,
+        )
+        check_same_network(self, data, hidden)
+        network = fitted_network(self, data.loss, DTYPES[self.dtype])
+        if incremental:
+            schedule = self.lambda_schedule_
+            steps = one_pass_steps(data.X.shape[0], self.batch_size)
+            lambdas = partial_fit_lambdas(schedule, self.max_iter, self.n_iter_, steps)
+        else:
+            strength = warm_start_strength(
+                resolved_schedule(self.lambda_schedule, self.alpha, data),
+                self.max_iter,
+            )
+            schedule = strength
+            lambdas = np.full(self.max_iter, strength)
+        settings = {"first_step": self.n_iter_}
+        if incremental:
+            settings["tol"] = None
+        with torch_threads(self.n_threads):
+            log = self._train(network, data, lambdas, device, rng, **settings)
+        self._finish_continued(network, data, log, lambdas, schedule, self)
+        if not incremental:
+            self._warn_about_training(log, lambdas, X, y, sample_weight)
+        return self
+
+    def _finish_continued(self, network, data, log, lambdas, schedule, earlier):
+        """Install the continued network; ``earlier``'s history comes first."""
+        self._check_training_outcome(log)
+        attributes = self._export(network, data, log)
+        if earlier is not None:
+            attributes = continued_history(earlier, attributes)
+        attributes["lambda_schedule_"] = schedule
+        attributes["_optimizer_state"] = network.optimizer_state
+        self._install(attributes)
+        if log.stop_reason == "diverged":
+            warn(
+                "The training loss became NaN or infinite; training stopped and "
+                "the model keeps the last finite weights. Lower learning_rate "
+                "or lambda_schedule, or scale X (and y for regression).",
+                DivergenceWarning,
+            )
+
+    def _train(self, network, data, lambdas, device, rng, **overrides):
+        """Run the training loop on ``device``; return its log.
+
+        ``overrides`` replace fields of the engine's ``TrainingSettings``
+        (``first_step``, ``tol``) for continued training.
+        """
         dtype = network.flat.dtype
         network.flat = network.flat.to(device)
 
@@ -596,7 +756,9 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
 
         X_kind = torch.int64 if data.n_tokens else dtype
         training = TrainingData(
-            X=tensor(data.X, X_kind),
+            X=SparseRows(data.X, dtype, device)
+            if issparse(data.X)
+            else tensor(data.X, X_kind),
             target=tensor(data.target),
             sample_weight=None
             if data.sample_weight is None
@@ -615,10 +777,12 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                     X_val,
                     _numpy_or_none(network.layout.embedding(values)),
                 )
-                return self._validation_score(output, target_val, weight_val)
+                return self._validation_score(
+                    output, target_val, weight_val, network.loss
+                )
 
         settings = self._training_settings(network, lambdas, validation_score)
-        log = train(network, training, settings, rng)
+        log = train(network, training, replace(settings, **overrides), rng)
         network.flat = network.flat.detach().to("cpu", torch.float64)
         return log
 
@@ -699,8 +863,25 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 UserWarning,
             )
 
-    def _validate_fit_data(self, X, y, sample_weight, hidden, rng):
-        """Check the data and bring it to training units, touching nothing."""
+    def _validate_fit_data(
+        self,
+        X,
+        y,
+        sample_weight,
+        hidden,
+        rng,
+        classes=None,
+        scalings=None,
+        hold_out=True,
+    ):
+        """Check the data and bring it to training units, touching nothing.
+
+        ``classes`` fixes a classifier's classes (``partial_fit``);
+        ``scalings``, a pair ``(input_scaling, target_scaling)``, replaces
+        the standardisation fitted on this data by that of a network being
+        trained on (continued training); ``hold_out=False`` holds no rows
+        out for early stopping (``partial_fit``).
+        """
         # validate_data records n_features_in_ and feature_names_in_ on the
         # estimator it is given: give it a copy, so that a failure below
         # leaves this estimator as it was.
@@ -711,15 +892,17 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             )
         probe = copy.copy(self)
         target_names = _column_names(y)
+        check_sparse_input(self, X)
         X, y = validate_data(
             probe,
             X,
             y,
+            accept_sparse=SPARSE_FORMATS,
             dtype=_ACCEPTED_DTYPES,
             multi_output=self._multi_output_y,
             y_numeric=self._scales_target,
         )
-        target, attributes = self._encode_targets(y)
+        target, attributes = self._encode_targets(y, classes)
         _check_float32_range(target, "y")
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
@@ -746,19 +929,25 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         input_shape = self._validated_input_shape(X.shape[1])
 
         validation = None
-        if self.early_stopping:
+        if self.early_stopping and hold_out:
             X, target, sample_weight, validation = self._split_validation(
-                X, target, sample_weight, rng
+                X, target, sample_weight, rng, attributes["out_activation_"]
             )
         input_scaling = target_scaling = None
-        if n_tokens is None:
+        if scalings is not None:
+            input_scaling, target_scaling = scalings
+            if input_scaling is not None:
+                X = input_scaling.transform(X)
+            if target_scaling is not None:
+                target = target_scaling.transform(target)
+        elif n_tokens is None:
             input_scaling = (
                 Scaling.fit(X, sample_weight, per_column=input_shape is None)
                 if self.standardize
                 else Scaling.identity(n_inputs)
             )
             X = input_scaling.transform(X)
-        if self._scales_target:
+        if self._scales_target and scalings is None:
             target_scaling = (
                 Scaling.fit(target, sample_weight)
                 if self.standardize
@@ -784,9 +973,10 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             input_scaling=input_scaling,
             target_scaling=target_scaling,
             attributes=attributes,
+            loss=OUTPUT_LOSSES[attributes["out_activation_"]],
         )
 
-    def _split_validation(self, X, target, sample_weight, rng):
+    def _split_validation(self, X, target, sample_weight, rng, out_activation):
         """Hold out ``validation_fraction`` of the samples for early stopping."""
         if self.tol is None:
             raise ValueError(
@@ -796,7 +986,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 "rows without ever checking them. Set tol (1e-4 by default) "
                 "or early_stopping=False."
             )
-        n_samples = len(X)
+        n_samples = X.shape[0]
         n_validation = int(np.ceil(self.validation_fraction * n_samples))
         if n_validation < 2 or n_samples - n_validation < 2:
             raise ValueError(
@@ -806,7 +996,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                 "of each are needed). Use more samples, change "
                 "validation_fraction, or set early_stopping=False."
             )
-        stratify = self._stratify(target)
+        stratify = self._stratify(target, out_activation)
         weights = np.ones(n_samples) if sample_weight is None else sample_weight
         seed = rng.randint(np.iinfo(np.int32).max)
         parts = train_test_split(
@@ -822,7 +1012,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             return X, target, None, (X_val, target_val, None)
         return X, target, weights, (X_val, target_val, weights_val)
 
-    def _stratify(self, target):
+    def _stratify(self, target, out_activation):
         """Labels to stratify the validation split on; None for regression."""
         return None
 
@@ -958,20 +1148,19 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
     # -- prediction -----------------------------------------------------------
 
     def _forward(self, X):
-        """Network output for ``X`` in the user's units, as a float64 array."""
+        """Network output for ``X`` in the user's units.
+
+        float32 for float32 ``X`` (as scikit-learn's MLP), else float64; see
+        :mod:`skbimt._prediction`.
+        """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=_ACCEPTED_DTYPES, reset=False)
+        check_sparse_input(self, X)
+        X = validate_data(
+            self, X, accept_sparse=SPARSE_FORMATS, dtype=_ACCEPTED_DTYPES, reset=False
+        )
         if self.embedding_dim is not None:
             X = token_ids(X, self.vocab_size_)
-            return forward(
-                self.coefs_, self.intercepts_, self.activation, X, self.embedding_
-            )
-        return forward(
-            self.coefs_,
-            self.intercepts_,
-            self.activation,
-            np.asarray(X, dtype=np.float64),
-        )
+        return network_output(self, X)
 
     def to_torch(self):
         """The fitted network as a torch module, in the user's units.

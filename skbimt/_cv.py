@@ -16,8 +16,9 @@ from ._estimators import (
     BIMTClassifier,
     BIMTRegressor,
 )
-from ._folds import shuffled_folds
+from ._folds import indexable_rows, shuffled_folds
 from ._path import fold_path
+from ._sparse_input import SPARSE_FORMATS
 
 #: Strengths tried by default: multipliers of ``lambda_schedule``, a decade
 #: below and above the default (``alpha=1``) in half decades.
@@ -195,12 +196,16 @@ class _PathMixin:
         )
         # The strength is chosen from alphas, not set: alpha_ holds it.
         del self.alpha
+        # Each fit searches the path anew: no warm_start, no partial_fit.
+        del self.warm_start
+
+    _continues_training = False
 
     _parameter_constraints: dict = {
         **{
             name: constraint
             for name, constraint in BaseBIMT._parameter_constraints.items()
-            if name != "alpha"
+            if name not in ("alpha", "warm_start")
         },
         "alphas": ["array-like"],
         "cv": ["cv_object"],
@@ -233,10 +238,16 @@ class _PathMixin:
         alphas = np.unique(alphas)
         # Bad data must say so now, not as a NaN score on every fold.
         check_X_y(
-            X, y, dtype=None, multi_output=True, ensure_min_samples=2, y_numeric=False
+            X,
+            y,
+            accept_sparse=SPARSE_FORMATS,
+            dtype=None,
+            multi_output=True,
+            ensure_min_samples=2,
+            y_numeric=False,
         )
         # Folds index X and y; DataFrames stay DataFrames for feature names.
-        X, y = (a if hasattr(a, "iloc") else np.asarray(a) for a in (X, y))
+        X, y = (indexable_rows(a) for a in (X, y))
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=np.float64, ensure_non_negative=True

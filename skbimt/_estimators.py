@@ -2,12 +2,20 @@
 
 import numpy as np
 from scipy.special import expit
-from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils._available_if import available_if
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseBIMT
+
+
+def _continues_training(estimator):
+    """Whether ``partial_fit`` is offered (not by the CV estimators)."""
+    return estimator._continues_training
+
 
 _SHARED_PARAMETERS = """
     hidden_layer_sizes : array-like of int, default=(20, 20)
@@ -112,6 +120,12 @@ default="auto"
         then does not depend on the units of the data; ``coefs_`` and
         ``predict`` stay in the data's units and ``scaled_coefs_`` holds the
         trained, unit-free weights.
+        Sparse ``X`` (scipy CSR or CSC, e.g. a ``OneHotEncoder``'s output) is
+        scaled without centring, each column divided by its standard
+        deviation as ``StandardScaler(with_mean=False)`` does (``x_mean_`` is
+        zero): centring would fill in every zero. It stays sparse through
+        training (the first layer's product and every mini-batch) and
+        prediction.
 
     max_iter : int, default=2000
         Number of training steps (optimizer updates), not epochs. The paper
@@ -245,7 +259,12 @@ _SHARED_ATTRIBUTES = """
         was interrupted).
 
     loss_curve_ : ndarray of shape (``n_iter_``,)
-        Prediction loss at each step (before its update).
+        Prediction loss at each step (before its update). A step is one
+        optimizer update: with the default full batch it is one pass over
+        the data, as an entry of scikit-learn's MLP ``loss_curve_`` (one per
+        epoch); with ``batch_size`` an epoch spans several entries. The loss
+        excludes the connection cost (``connection_cost_curve_``), as the
+        MLP's excludes its ``alpha`` penalty.
 
     connection_cost_curve_ : ndarray of shape (``n_iter_``,)
         Connection cost ``l_w + l_b`` (Eq. 3) at each step.
@@ -276,8 +295,18 @@ _SHARED_ATTRIBUTES = """
     n_layers_ : int
         Number of neuron layers, input and output included.
 
+    out_activation_ : {"identity", "softmax", "logistic"}
+        Output function, as scikit-learn's MLP names it: ``"identity"`` for
+        a regressor, ``"softmax"`` for a classifier of one label per sample
+        (binary included), ``"logistic"`` (one sigmoid per label, binary
+        cross-entropy) for a classifier fitted on a multilabel indicator
+        matrix.
+
     n_outputs_ : int
-        Number of output neurons.
+        Number of output neurons. A binary classifier has two (one per class,
+        softmax), where scikit-learn's MLP has one logistic output: each
+        class then has its own neuron, wires and modules in the network
+        picture, as in the paper's two-moon example.
 
     embedding_ : ndarray of shape (``vocab_size_``, ``embedding_dim``)
         Token embeddings, only with ``embedding_dim``.
@@ -294,8 +323,24 @@ _SHARED_ATTRIBUTES = """
 """
 
 
+_WARM_START_PARAMETER = """
+    warm_start : bool, default=False
+        Make ``fit`` continue from the fitted network: its weights, its
+        neurons' places (earlier swaps kept), Adam's state and the input and
+        target standardisation of the first fit, for ``max_iter`` more steps
+        at the final strength of ``lambda_schedule`` times ``alpha`` (their
+        current values). The weak opening phase of a schedule is not
+        replayed: it lets a fresh network fit before the cost sparsifies
+        it, and would let a sparse one grow its wires back. ``n_iter_`` and
+        the curves then run over every step since the first fit, and
+        ``lambda_schedule_`` is the strength of the last fit. Raise
+        ``alpha`` between warm fits to walk to sparser networks.
+"""
+
+
 def _doc(template):
-    return template.replace("%(parameters)s", _SHARED_PARAMETERS.strip("\n")).replace(
+    parameters = _SHARED_PARAMETERS + _WARM_START_PARAMETER
+    return template.replace("%(parameters)s", parameters.strip("\n")).replace(
         "%(attributes)s", _SHARED_ATTRIBUTES.strip("\n")
     )
 
@@ -343,10 +388,10 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
     _scales_target = True
     _loss = "squared_error"
 
-    def _encode_targets(self, y):
+    def _encode_targets(self, y, classes=None):
         y = np.asarray(y, dtype=np.float64)
         target = y.reshape(-1, 1) if y.ndim == 1 else y
-        return target, {"_y_ndim_": y.ndim}
+        return target, {"_y_ndim_": y.ndim, "out_activation_": "identity"}
 
     def _output_labels(self):
         names = getattr(self, "target_names_", None)
@@ -354,7 +399,7 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
             return [str(n) for n in names]
         return [f"y{i}" for i in range(self.n_outputs_)]
 
-    def _validation_score(self, output, target, sample_weight):
+    def _validation_score(self, output, target, sample_weight, loss):
         return r2_score(target, output, sample_weight=sample_weight)
 
     def predict(self, X):
@@ -370,6 +415,29 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
         """
         output = self._forward(X)
         return output.ravel() if self._y_ndim_ == 1 else output
+
+    @available_if(_continues_training)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """One pass over ``(X, y)``: the next steps of the network's training.
+
+        The first call starts a network (standardisation fitted on its
+        rows); each call then makes one step per mini-batch of the rows
+        (one step without ``batch_size``), at the strengths the schedule has
+        at those steps (see ``warm_start``), and keeps Adam's state for the
+        next call. ``early_stopping`` and ``tol`` do not apply.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        return self._partial_fit(X, y, sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -387,7 +455,13 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
     cross-entropy, where each weight costs its length times ``|w|``, and
     periodically swaps neurons to shorten connections. The network has one
     output neuron per class (two for binary problems, as in the paper's
-    two-moon example) followed by a softmax.
+    two-moon example) followed by a softmax. Fitted on a multilabel
+    indicator matrix ``y`` (0/1, one column per label), it has one logistic
+    output per label instead, trained on the binary cross-entropy as
+    scikit-learn's MLP: ``predict`` returns the indicator matrix,
+    ``predict_proba`` each label's probability, and ``classes_`` numbers the
+    labels ``0 .. n_labels - 1`` (the network picture names them by the
+    columns of a DataFrame ``y``).
 
     Parameters
     ----------
@@ -396,7 +470,8 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        Class labels, in the order of the output neurons.
+        Class labels, in the order of the output neurons (``0 .. n_labels -
+        1`` for multilabel ``y``).
 
 %(attributes)s
 
@@ -419,9 +494,25 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
     )
 
     _loss = "cross_entropy"
+    _multi_output_y = True
 
-    def _encode_targets(self, y):
+    def _encode_targets(self, y, classes=None):
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
         check_classification_targets(y)
+        kind = type_of_target(y)
+        if kind == "multilabel-indicator":
+            return multilabel_targets(y, classes)
+        if y.ndim != 1:
+            raise ValueError(
+                f"BIMTClassifier fits one label per sample (binary or multiclass "
+                f"y) or a multilabel indicator matrix of 0/1 columns, but y has "
+                f"{y.shape[1]} columns of labels ({kind}). Wrap the classifier "
+                "in sklearn.multioutput.MultiOutputClassifier to fit one network "
+                "per column."
+            )
+        if classes is not None:
+            return known_class_targets(y, classes)
         encoder = LabelEncoder()
         encoded = encoder.fit_transform(y)
         classes = encoder.classes_
@@ -430,16 +521,31 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
                 "BIMTClassifier needs samples of at least 2 classes in the data, "
                 f"but the data contains only one class: {classes[0].tolist()!r}."
             )
-        return np.eye(len(classes))[encoded], {"classes_": classes}
+        attributes = {"classes_": classes, "out_activation_": "softmax"}
+        return np.eye(len(classes))[encoded], attributes
+
+    @property
+    def _multilabel(self):
+        """Whether the network has one logistic output per label."""
+        return getattr(self, "out_activation_", "softmax") == "logistic"
 
     def _output_labels(self):
+        names = getattr(self, "target_names_", None)
+        if self._multilabel and names is not None:
+            return [str(n) for n in names]
         return [str(c) for c in self.classes_]
 
-    def _validation_score(self, output, target, sample_weight):
-        correct = output.argmax(axis=1) == target.argmax(axis=1)
+    def _validation_score(self, output, target, sample_weight, loss):
+        if loss == "binary_cross_entropy":
+            # Subset accuracy, as score() gives for multilabel y.
+            correct = ((output > 0) == (target > 0.5)).all(axis=1)
+        else:
+            correct = output.argmax(axis=1) == target.argmax(axis=1)
         return float(np.average(correct, weights=sample_weight))
 
-    def _stratify(self, target):
+    def _stratify(self, target, out_activation):
+        if out_activation == "logistic":
+            return None
         labels = target.argmax(axis=1)
         # Stratifying needs two samples of every class.
         return labels if np.bincount(labels).min() >= 2 else None
@@ -453,9 +559,14 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
 
         Returns
         -------
-        y : ndarray of shape (n_samples,)
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Class labels; for a network fitted on a multilabel indicator
+            matrix, the indicator matrix (a label is on where its
+            probability exceeds 0.5).
         """
         output = self._forward(X)
+        if self._multilabel:
+            return (output > 0).astype(self.classes_.dtype)
         return self.classes_[np.argmax(output, axis=1)]
 
     def predict_proba(self, X):
@@ -468,8 +579,13 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            For a network fitted on a multilabel indicator matrix, the
+            probability of each label, independently of the others (rows do
+            not sum to 1).
         """
         proba = self._forward(X)
+        if self._multilabel:
+            return expit(proba, out=proba)
         if proba.shape[1] == 2:
             # The softmax of two logits is the logistic of their difference.
             positive = expit(proba[:, 1] - proba[:, 0])
@@ -493,6 +609,98 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
         log_proba : ndarray of shape (n_samples, n_classes)
         """
         output = self._forward(X)
+        if self._multilabel:
+            # log sigmoid(z) = -log(1 + exp(-z))
+            return -np.logaddexp(0, -output, out=output)
         output -= output.max(axis=1, keepdims=True)
         output -= np.log(np.exp(output).sum(axis=1, keepdims=True))
         return output
+
+    @available_if(_continues_training)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One pass over ``(X, y)``: the next steps of the network's training.
+
+        The first call starts a network with one output per class of
+        ``classes``; each call then makes one step per mini-batch of the
+        rows (one step without ``batch_size``), at the strengths the
+        schedule has at those steps (see ``warm_start``), and keeps Adam's
+        state for the next call. ``early_stopping`` and ``tol`` do not
+        apply.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Labels, or a multilabel indicator matrix.
+        classes : array-like of shape (n_classes,), default=None
+            Every class of the whole data; required on the first call (the
+            rows of one call need not hold them all), and if given later,
+            the same.
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        started = hasattr(self, "scaled_coefs_")
+        if classes is None and not started:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: the "
+                "network needs one output per class of the whole data, which "
+                "one batch of rows may not show."
+            )
+        if classes is not None:
+            classes = np.unique(classes)
+            if started and not np.array_equal(classes, self.classes_):
+                raise ValueError(
+                    f"classes={classes.tolist()!r} is not the same as on the "
+                    f"first call to partial_fit ({self.classes_.tolist()!r})."
+                )
+        return self._partial_fit(X, y, sample_weight, classes)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+def multilabel_targets(y, classes=None):
+    """Training targets and attributes of a multilabel indicator matrix.
+
+    One logistic output per label; ``classes_`` numbers the labels, as
+    scikit-learn's MLP (its ``LabelBinarizer``) does. Given ``classes``
+    (``partial_fit``), ``y`` must have one column per class.
+    """
+    target = (np.asarray(y) > 0).astype(np.float64)
+    if classes is not None and len(classes) != target.shape[1]:
+        raise ValueError(
+            f"y is a multilabel indicator matrix of {target.shape[1]} labels, "
+            f"but classes holds {len(classes)}: pass one class per column of y."
+        )
+    return target, {
+        "classes_": np.arange(target.shape[1]),
+        "out_activation_": "logistic",
+    }
+
+
+def known_class_targets(y, classes):
+    """One-hot targets of ``y`` over given ``classes`` (``partial_fit``).
+
+    Rows may hold any subset of the classes; a label outside them is refused.
+    """
+    classes = np.unique(classes)
+    if len(classes) < 2:
+        raise ValueError(
+            f"classes must list at least 2 class labels, got {classes.tolist()!r}."
+        )
+    unknown = np.setdiff1d(y, classes)
+    if unknown.size:
+        raise ValueError(
+            f"y contains labels {unknown.tolist()!r} that are not in classes "
+            f"{classes.tolist()!r}; the network has one output per class given "
+            "to the first partial_fit (or seen by fit)."
+        )
+    encoded = np.searchsorted(classes, y)
+    target = np.eye(len(classes))[encoded]
+    return target, {"classes_": classes, "out_activation_": "softmax"}

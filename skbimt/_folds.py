@@ -4,6 +4,8 @@ import copy
 import warnings
 from numbers import Integral
 
+import numpy as np
+from scipy.sparse import issparse
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 from sklearn.utils import _safe_indexing
 from sklearn.utils.multiclass import type_of_target
@@ -39,6 +41,20 @@ def shuffled_folds(cv, y, classifier, random_state):
             splitter = KFold
         return splitter(n_splits=cv, shuffle=True, random_state=seed)
     return check_cv(cv, y, classifier=classifier)
+
+
+def indexable_rows(data):
+    """``data`` as something the folds can index by rows.
+
+    DataFrames stay DataFrames (for feature names), sparse matrices become
+    CSR (whose rows index fast; DIA, COO and others cannot be indexed);
+    anything else becomes an ndarray.
+    """
+    if issparse(data):
+        return data.tocsr()
+    if hasattr(data, "iloc"):
+        return data
+    return np.asarray(data)
 
 
 def fit_on_rows(estimator, X, y, sample_weight, rows):

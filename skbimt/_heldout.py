@@ -35,8 +35,14 @@ PROBABILITY_FLOOR = 1e-15
 def _row_losses(estimator, X, y, y_scale):
     """Loss of every row: log-loss of a classifier, squared error of a regressor.
 
-    The regressor's error is per output in units of ``y_scale``, summed.
+    A multilabel classifier's log-loss is the sum of its labels' binary
+    log-losses. The regressor's error is per output in units of ``y_scale``,
+    summed.
     """
+    if getattr(estimator, "out_activation_", None) == "logistic":
+        proba = estimator.predict_proba(X)
+        own = np.where(np.asarray(y) > 0, proba, 1.0 - proba)
+        return -np.sum(np.log(np.maximum(own, PROBABILITY_FLOOR)), axis=1)
     if is_classifier(estimator):
         proba = estimator.predict_proba(X)
         classes = estimator.classes_

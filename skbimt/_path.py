@@ -80,6 +80,7 @@ def _warm_path(estimator, X, y, sample_weight, alphas):
         data.n_tokens,
         data.vocab_size,
         data.input_shape,
+        data.loss,
     )
     dtype = network.flat.dtype
     for stage, alpha in enumerate(alphas):

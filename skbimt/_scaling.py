@@ -13,11 +13,17 @@ and ``(h @ W + b) * t + u == h @ (W * t) + (b * t + u)`` for the targets.
 ``coefs_`` and ``predict`` are then in the user's units while the trained
 weights (``scaled_coefs_``), which every interpretation tool reads, are
 unit-free.
+
+Sparse input is scaled without centring: subtracting the means would turn
+every zero of a one-hot matrix into a non-zero and densify it. Its columns
+are divided by their standard deviations (``mean`` is then zero, and the
+fold has no shift), which is what ``StandardScaler(with_mean=False)`` does.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.preprocessing import StandardScaler
 
 
@@ -41,7 +47,8 @@ class Scaling:
 
         Parameters
         ----------
-        values : ndarray of shape (n_samples, n_columns)
+        values : ndarray or sparse matrix of shape (n_samples, n_columns)
+            Sparse values get ``mean = 0`` (scaling without centring).
         sample_weight : ndarray of shape (n_samples,), default=None
             Weighted mean and standard deviation when given.
         per_column : bool, default=True
@@ -53,6 +60,10 @@ class Scaling:
         scaling : Scaling
         """
         n_columns = values.shape[1]
+        if sp.issparse(values):
+            scaler = StandardScaler(with_mean=False)
+            scaler.fit(values, sample_weight=sample_weight)
+            return cls(mean=np.zeros(n_columns), scale=np.asarray(scaler.scale_, float))
         pooled = values if per_column else values.reshape(-1, 1)
         weight = sample_weight
         if weight is not None and not per_column:
@@ -69,7 +80,12 @@ class Scaling:
         return cls(mean=np.zeros(n_columns), scale=np.ones(n_columns))
 
     def transform(self, values):
-        """``(values - mean) / scale``, in float64."""
+        """``(values - mean) / scale``, in float64; sparse values stay CSR."""
+        if sp.issparse(values):
+            if np.any(self.mean):
+                raise ValueError("Centring sparse values would densify them.")
+            scaled = sp.csr_matrix(values, dtype=np.float64) @ sp.diags(1 / self.scale)
+            return scaled.tocsr()
         return (np.asarray(values, dtype=np.float64) - self.mean) / self.scale
 
 

@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import LEARNED_NOTHING, BaseBIMT, predicts_a_constant
 from ._connectivity import DEFAULT_THRESHOLD
+from ._folds import indexable_rows
 from ._heldout import heldout_knockout_test
 from ._validation import warn
 
@@ -248,7 +249,7 @@ class BIMTSelector(SelectFromModel):
 
     def _check_on_heldout_rows(self, X, y, sample_weight):
         # Splits index X and y; DataFrames stay DataFrames for feature names.
-        X, y = (a if hasattr(a, "iloc") else np.asarray(a) for a in (X, y))
+        X, y = (indexable_rows(a) for a in (X, y))
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=np.float64)
         increase, pvalues = heldout_knockout_test(

@@ -10,7 +10,7 @@ from sklearn.datasets import load_diabetes, load_iris, make_blobs, make_moons
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils import shuffle
+from sklearn.utils import get_tags, shuffle
 from sklearn.utils.estimator_checks import (
     _regression_dataset,
     check_classifiers_train,
@@ -60,13 +60,27 @@ def quick_instance(cls, random_state=0):
 # float64 over long runs, where one swap decided differently sends the two
 # fits apart. tests/test_base.py checks the equivalence in float64 over 300
 # steps to 1e-7.
+_WEIGHTS_EQUAL_REPEATS_UP_TO_ROUNDING = (
+    "weights equal repetitions up to rounding, which training amplifies; "
+    "checked in float64 over a short fit by "
+    "test_sample_weight_equals_repeated_samples_in_float64"
+)
 EXPECTED_FAILED_CHECKS = {
     "check_sample_weight_equivalence_on_dense_data": (
-        "weights equal repetitions up to rounding, which training amplifies; "
-        "checked in float64 over a short fit by "
-        "test_sample_weight_equals_repeated_samples_in_float64"
+        _WEIGHTS_EQUAL_REPEATS_UP_TO_ROUNDING
+    ),
+    # Sparse X trains as dense X does (tests/test_sparse.py), so the same.
+    "check_sample_weight_equivalence_on_sparse_data": (
+        _WEIGHTS_EQUAL_REPEATS_UP_TO_ROUNDING
     ),
 }
+
+
+def test_sparse_data_checks_run_rather_than_skip():
+    # check_estimator skips its sparse checks for estimators whose tags say
+    # they refuse sparse X; every skbimt estimator takes it.
+    for cls in public_estimators():
+        assert get_tags(quick_instance(cls)).input_tags.sparse, cls.__name__
 
 
 def test_discovery_finds_the_estimators():

@@ -9,7 +9,9 @@ fixed sequence of in-place torch kernels and preallocated work buffers.
 
 import torch
 
-LOSSES = ("squared_error", "cross_entropy")
+from .sparse import SparseBatch
+
+LOSSES = ("squared_error", "cross_entropy", "binary_cross_entropy")
 
 
 class MLPBackprop:
@@ -21,11 +23,14 @@ class MLPBackprop:
         Where each weight and bias sits in ``flat``.
     activation : {"silu", "relu", "tanh", "sigmoid", "identity"}
         Hidden activation.
-    loss : {"squared_error", "cross_entropy"}
+    loss : {"squared_error", "cross_entropy", "binary_cross_entropy"}
         ``squared_error`` is the mean over samples and outputs of
         ``(output - target)^2``; ``cross_entropy`` the mean over samples of
-        ``-log softmax(output)[target]`` with one-hot ``target``. With sample
-        weights, the mean over samples becomes their weighted average.
+        ``-log softmax(output)[target]`` with one-hot ``target``;
+        ``binary_cross_entropy`` (multilabel: one logistic output per label)
+        the mean over samples of the sum over outputs of ``-y log p - (1 - y)
+        log(1 - p)``, ``p = sigmoid(output)``, as scikit-learn's MLP. With
+        sample weights, the mean over samples becomes their weighted average.
     flat : torch.Tensor
         Parameters; read, never written.
     grad : torch.Tensor
@@ -52,8 +57,10 @@ class MLPBackprop:
         # loss_and_grad writes the loss divided by loss_scale; see there.
         if loss == "squared_error":
             self._per_sample_scale = 1.0 / n_outputs
-        else:
+        elif loss == "cross_entropy":
             self._per_sample_scale = -1.0
+        else:
+            self._per_sample_scale = 1.0
         self.loss_scale = self._per_sample_scale
 
     def _allocate(self, n_samples, like):
@@ -90,7 +97,7 @@ class MLPBackprop:
 
         Parameters
         ----------
-        X : torch.Tensor of shape (n_samples, n_inputs)
+        X : torch.Tensor of shape (n_samples, n_inputs) or SparseBatch
             Or ``(n_samples, n_tokens)`` integer token ids with token input.
         target : torch.Tensor of shape (n_samples, n_outputs)
             Regression targets, or one-hot class indicators.
@@ -122,7 +129,9 @@ class MLPBackprop:
         pre, post = self._buffers["pre"], self._buffers["post"]
         aux = self._buffers["aux"]
         n_layers = len(self.weights)
-        if self.embedding is None:
+        if isinstance(X, SparseBatch):
+            inputs = X.rows
+        elif self.embedding is None:
             inputs = X
         else:
             inputs = self._buffers["embedded"]
@@ -160,6 +169,20 @@ class MLPBackprop:
                 torch.mul(output_delta, weight, out=weighted)
                 torch.dot(weighted.view(-1), output_delta.view(-1), out=out)
                 torch.mul(weighted, self._delta_scale, out=output_delta)
+        elif self.loss == "binary_cross_entropy":
+            # -y log p - (1 - y) log(1 - p) = softplus(z) - y z, whose
+            # derivative in z is sigmoid(z) - y.
+            torch.sigmoid(output, out=output_delta)
+            output_delta.sub_(target)
+            losses = torch.nn.functional.softplus(output)
+            losses.addcmul_(target, output, value=-1.0)
+            if sample_weight is None:
+                out.copy_(losses.sum())
+                output_delta.mul_(self._delta_scale)
+            else:
+                torch.mul(losses, weight, out=weighted)
+                out.copy_(weighted.sum())
+                output_delta.mul_(weight)
         else:
             log_proba = torch.log_softmax(output, dim=1)
             torch.exp(log_proba, out=output_delta)
@@ -175,7 +198,12 @@ class MLPBackprop:
     def _backward(self, X):
         pre, post = self._buffers["pre"], self._buffers["post"]
         aux, delta = self._buffers["aux"], self._buffers["delta"]
-        first_T = X.T if self.embedding is None else self._buffers["embedded_T"]
+        if isinstance(X, SparseBatch):
+            first_T = X.columns
+        elif self.embedding is None:
+            first_T = X.T
+        else:
+            first_T = self._buffers["embedded_T"]
         inputs_T = [first_T, *self._buffers["post_T"]]
         for i in range(len(self.weights) - 1, -1, -1):
             torch.mm(inputs_T[i], delta[i], out=self.weight_grads[i])

@@ -73,6 +73,49 @@ def forward(coefs, intercepts, activation, X, embedding=None):
     return X
 
 
+#: Rows per block of :func:`forward_in_blocks`: a block's hidden layers stay
+#: in cache (20 neurons x 8192 rows x 8 bytes = 1.3 MB per layer).
+BLOCK_ROWS = 8192
+
+
+def forward_in_blocks(coefs, intercepts, activation, X, block_rows=BLOCK_ROWS):
+    """:func:`forward` for many rows: in torch, one block of rows at a time.
+
+    On a million rows the one-shot numpy pass writes and re-reads every
+    hidden layer through main memory and computes SiLU in several passes;
+    blocks keep each layer in cache and torch fuses the activation, about
+    five times faster. Same arithmetic as :func:`forward` up to rounding.
+
+    Parameters
+    ----------
+    coefs, intercepts : list of ndarray
+        In the dtype of the result (float32 or float64).
+    activation : str
+    X : ndarray of shape (n_samples, n_inputs)
+        Dense, in the dtype of ``coefs``.
+    block_rows : int, default=BLOCK_ROWS
+
+    Returns
+    -------
+    output : ndarray of shape (n_samples, n_outputs)
+    """
+    weights = [torch.from_numpy(np.ascontiguousarray(w)) for w in coefs]
+    biases = [torch.from_numpy(np.ascontiguousarray(b)) for b in intercepts]
+    act = _TORCH_ACTIVATIONS[activation]
+    rows = torch.from_numpy(np.ascontiguousarray(X))
+    output = torch.empty((len(X), weights[-1].shape[1]), dtype=weights[0].dtype)
+    last = len(weights) - 1
+    with torch.no_grad():
+        for start in range(0, len(X), block_rows):
+            h = rows[start : start + block_rows]
+            for i, (weight, bias) in enumerate(zip(weights, biases, strict=True)):
+                h = torch.addmm(bias, h, weight)
+                if i < last:
+                    h = act(h)
+            output[start : start + block_rows] = h
+    return output.numpy()
+
+
 class FlatLayout:
     """Offsets of every weight matrix and bias vector in a flat buffer.
 

@@ -77,6 +77,33 @@ class FlatAdam:
             self._fused_support[key] = _fused_adam_works(*key)
         self._fused = self._fused_support[key]
 
+    def state(self):
+        """Moment estimates and step count, copied to the CPU.
+
+        Returns
+        -------
+        state : dict
+            ``exp_avg``, ``exp_avg_sq`` (tensors) and ``n_steps``; give it to
+            :meth:`load_state` to continue where this optimizer stopped.
+        """
+        return {
+            "exp_avg": self.exp_avg.detach().to("cpu", copy=True),
+            "exp_avg_sq": self.exp_avg_sq.detach().to("cpu", copy=True),
+            "n_steps": self.n_steps,
+        }
+
+    def load_state(self, state):
+        """Continue from a :meth:`state`: its moments and its step count."""
+        if state["exp_avg"].shape != self.param.shape:
+            raise ValueError(
+                f"The optimizer state holds {state['exp_avg'].numel()} "
+                f"parameters, the network {self.param.numel()}."
+            )
+        self.exp_avg.copy_(state["exp_avg"])
+        self.exp_avg_sq.copy_(state["exp_avg_sq"])
+        self.n_steps = int(state["n_steps"])
+        self._step_tensor.fill_(self.n_steps)
+
     def step(self, grad):
         """Apply one update with gradient ``grad``."""
         self.n_steps += 1

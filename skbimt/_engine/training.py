@@ -25,6 +25,7 @@ from .cost import fill_flat_lengths
 from .optimizer import FlatAdam
 from .progress import Progress
 from .schedule import final_stretch_start
+from .sparse import SparseRows
 from .swap import swap_pass
 
 #: Steps between two checks: finiteness, fall-back copy, convergence.
@@ -44,7 +45,10 @@ class Network:
         Its assignments are updated by the swaps.
     activation : str
         Hidden activation, see :class:`~skbimt._engine.backprop.MLPBackprop`.
-    loss : {"squared_error", "cross_entropy"}
+    loss : {"squared_error", "cross_entropy", "binary_cross_entropy"}
+    optimizer_state : dict or None
+        Adam's state (:meth:`FlatAdam.state`) to continue from; :func:`train`
+        starts a fresh optimizer without one and leaves its final state here.
     """
 
     flat: torch.Tensor
@@ -52,6 +56,7 @@ class Network:
     geometry: object
     activation: str
     loss: str
+    optimizer_state: dict = None
 
 
 @dataclass
@@ -60,7 +65,7 @@ class TrainingData:
 
     Attributes
     ----------
-    X : torch.Tensor of shape (n_samples, n_inputs)
+    X : torch.Tensor of shape (n_samples, n_inputs) or SparseRows
         Or integer token ids of shape (n_samples, n_tokens).
     target : torch.Tensor of shape (n_samples, n_outputs)
         Regression targets or one-hot class indicators.
@@ -115,6 +120,10 @@ class TrainingSettings:
         check, lower is better.
     verbose : int
         Print progress when >= 1, swaps too when >= 2.
+    first_step : int
+        Steps the network has trained before this call (continued training):
+        swap passes and snapshots keep their rhythm across calls, and
+        snapshots are numbered from the first call.
     """
 
     lambdas: np.ndarray
@@ -131,6 +140,7 @@ class TrainingSettings:
     n_iter_no_change: int = 10
     validation_score: object = None
     verbose: int = 0
+    first_step: int = 0
 
 
 @dataclass
@@ -255,6 +265,9 @@ def train(network, data, settings, rng):
         layout, network.activation, network.loss, flat, grad, weighted=weighted
     )
     adam = FlatAdam(flat, settings.learning_rate, weight_decay=settings.weight_decay)
+    if network.optimizer_state is not None:
+        adam.load_state(network.optimizer_state)
+    offset = settings.first_step
     lengths = torch.empty_like(flat)
 
     def refresh_lengths():
@@ -288,7 +301,11 @@ def train(network, data, settings, rng):
 
     def snapshot(at_step):
         log.snapshots.append(
-            (at_step, flat.detach().to("cpu", copy=True), geometry.get_state())
+            (
+                offset + at_step,
+                flat.detach().to("cpu", copy=True),
+                geometry.get_state(),
+            )
         )
 
     if settings.snapshot_every:
@@ -298,6 +315,8 @@ def train(network, data, settings, rng):
         for step in range(max_iter):
             if batches is None:
                 X, target, weight = data.X, data.target, data.sample_weight
+                if isinstance(X, SparseRows):
+                    X = X.all()
             else:
                 index = next(batches)
                 X, target = data.X[index], data.target[index]
@@ -311,7 +330,7 @@ def train(network, data, settings, rng):
             adam.step(grad)
 
             done = step + 1
-            if settings.swap_every and done % settings.swap_every == 0:
+            if settings.swap_every and (offset + done) % settings.swap_every == 0:
                 n_swaps = swap_pass(
                     geometry,
                     _absolute_weights(layout, flat, settings.input_cost),
@@ -323,7 +342,10 @@ def train(network, data, settings, rng):
                     refresh_lengths()
                 if settings.verbose >= 2:
                     print(f"[BIMT] step {done}: {n_swaps} swaps")
-            if settings.snapshot_every and done % settings.snapshot_every == 0:
+            if (
+                settings.snapshot_every
+                and (offset + done) % settings.snapshot_every == 0
+            ):
                 snapshot(done)
             if progress is not None and progress.due(step):
                 progress.report(
@@ -360,6 +382,9 @@ def train(network, data, settings, rng):
         log.stop_reason = "interrupted"
         log.interrupted_at = step
 
+    # After a divergence the moments may hold NaN: a continuation restarts.
+    diverged = log.stop_reason == "diverged"
+    network.optimizer_state = None if diverged else adam.state()
     if progress is not None:
         progress.close()
     kept_step = log.n_iter
@@ -371,8 +396,9 @@ def train(network, data, settings, rng):
     if settings.snapshot_every:
         # End on the parameters the network keeps, labelled with the step
         # they come from: after a restore, the best check's, and no record
-        # of the later steps that were thrown away.
-        log.snapshots = [s for s in log.snapshots if s[0] < kept_step]
+        # of the later steps that were thrown away. Earlier fits' records
+        # (warm start) come before ``offset``.
+        log.snapshots = [s for s in log.snapshots if s[0] < offset + kept_step]
         snapshot(kept_step)
     scale = backprop.loss_scale
     log.loss_curve = loss_history[: log.n_iter].cpu().double().numpy() * scale

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from skbimt._engine.backprop import MLPBackprop
+from skbimt._engine.backprop import LOSSES, MLPBackprop
 from skbimt._engine.network import ACTIVATIONS, MLP, FlatLayout, init_parameters
 
 
@@ -12,6 +12,10 @@ def autograd_loss_and_grad(layer_sizes, activation, loss, flat, X, target):
     output = module(X)
     if loss == "squared_error":
         value = torch.nn.functional.mse_loss(output, target)
+    elif loss == "binary_cross_entropy":
+        value = torch.nn.functional.binary_cross_entropy_with_logits(
+            output, target, reduction="sum"
+        ) / len(X)
     else:
         value = torch.nn.functional.cross_entropy(output, target.argmax(dim=1))
     value.backward()
@@ -23,7 +27,7 @@ def autograd_loss_and_grad(layer_sizes, activation, loss, flat, X, target):
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
-@pytest.mark.parametrize("loss", ["squared_error", "cross_entropy"])
+@pytest.mark.parametrize("loss", LOSSES)
 @pytest.mark.parametrize("layer_sizes", [[4, 20, 20, 2], [3, 5], [6, 7, 5, 4, 3]])
 def test_hand_written_gradient_equals_autograd(activation, loss, layer_sizes):
     generator = torch.Generator().manual_seed(0)
@@ -34,6 +38,9 @@ def test_hand_written_gradient_equals_autograd(activation, loss, layer_sizes):
         target = torch.randn(
             33, layer_sizes[-1], generator=generator, dtype=torch.float64
         )
+    elif loss == "binary_cross_entropy":
+        shape = (33, layer_sizes[-1])
+        target = torch.randint(2, shape, generator=generator).double()
     else:
         labels = torch.randint(layer_sizes[-1], (33,), generator=generator)
         target = torch.nn.functional.one_hot(labels, layer_sizes[-1]).double()
@@ -84,6 +91,10 @@ def weighted_autograd(layer_sizes, loss, flat, X, target, weight):
     output = module(X)
     if loss == "squared_error":
         per_sample = ((output - target) ** 2).mean(dim=1)
+    elif loss == "binary_cross_entropy":
+        per_sample = torch.nn.functional.binary_cross_entropy_with_logits(
+            output, target, reduction="none"
+        ).sum(dim=1)
     else:
         per_sample = torch.nn.functional.cross_entropy(
             output, target.argmax(dim=1), reduction="none"
@@ -97,7 +108,7 @@ def weighted_autograd(layer_sizes, loss, flat, X, target, weight):
     return value.item(), torch.cat(grads)
 
 
-@pytest.mark.parametrize("loss", ["squared_error", "cross_entropy"])
+@pytest.mark.parametrize("loss", LOSSES)
 def test_sample_weights_give_the_weighted_mean_loss(loss):
     generator = torch.Generator().manual_seed(2)
     layer_sizes = [4, 6, 3]
@@ -108,6 +119,8 @@ def test_sample_weights_give_the_weighted_mean_loss(loss):
     target = torch.nn.functional.one_hot(labels, 3).double()
     if loss == "squared_error":
         target = torch.randn(20, 3, generator=generator, dtype=torch.float64)
+    elif loss == "binary_cross_entropy":
+        target = torch.randint(2, (20, 3), generator=generator).double()
     weight = torch.rand(20, generator=generator, dtype=torch.float64) * 3
     weight[:4] = 0.0
     grad = torch.empty_like(flat)

@@ -65,3 +65,23 @@ def test_weight_decay_alone_shrinks_geometrically():
     for _ in range(10):
         adam.step(torch.zeros(7, dtype=torch.float64))
     torch.testing.assert_close(ours, start * 0.95**10)
+
+
+def test_a_loaded_state_continues_as_one_optimizer():
+    generator = torch.Generator().manual_seed(3)
+    start = torch.randn(10, generator=generator, dtype=torch.float64)
+    grads = [
+        torch.randn(10, generator=generator, dtype=torch.float64) for _ in range(6)
+    ]
+    whole = FlatAdam(start.clone(), lr=0.05)
+    for grad in grads:
+        whole.step(grad)
+    first = FlatAdam(start.clone(), lr=0.05)
+    for grad in grads[:3]:
+        first.step(grad)
+    second = FlatAdam(first.param.clone(), lr=0.05)
+    second.load_state(first.state())
+    for grad in grads[3:]:
+        second.step(grad)
+    torch.testing.assert_close(second.param, whole.param, rtol=1e-12, atol=1e-14)
+    assert second.n_steps == 6
