@@ -675,7 +675,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         )
         with torch_threads(self.n_threads):
             log = self._train(network, data, lambdas, device, rng, tol=None)
-        self._finish_continued(network, data, log, lambdas, schedule, None)
+        self._finish_continued(network, data, log, schedule, None)
         return self
 
     def _continue(self, X, y, sample_weight, incremental):
@@ -720,12 +720,12 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             settings["tol"] = None
         with torch_threads(self.n_threads):
             log = self._train(network, data, lambdas, device, rng, **settings)
-        self._finish_continued(network, data, log, lambdas, schedule, self)
+        self._finish_continued(network, data, log, schedule, self)
         if not incremental:
             self._warn_about_training(log, lambdas, X, y, sample_weight)
         return self
 
-    def _finish_continued(self, network, data, log, lambdas, schedule, earlier):
+    def _finish_continued(self, network, data, log, schedule, earlier):
         """Install the continued network; ``earlier``'s history comes first."""
         self._check_training_outcome(log)
         attributes = self._export(network, data, log)

@@ -388,7 +388,7 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
     _scales_target = True
     _loss = "squared_error"
 
-    def _encode_targets(self, y, classes=None):
+    def _encode_targets(self, y, _classes=None):
         y = np.asarray(y, dtype=np.float64)
         target = y.reshape(-1, 1) if y.ndim == 1 else y
         return target, {"_y_ndim_": y.ndim, "out_activation_": "identity"}
@@ -399,7 +399,7 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
             return [str(n) for n in names]
         return [f"y{i}" for i in range(self.n_outputs_)]
 
-    def _validation_score(self, output, target, sample_weight, loss):
+    def _validation_score(self, output, target, sample_weight, _loss):
         return r2_score(target, output, sample_weight=sample_weight)
 
     def predict(self, X):

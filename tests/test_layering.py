@@ -57,6 +57,9 @@ LAYERS = [
             "skbimt._scaling",
             "skbimt._connectivity",
             "skbimt._folds",
+            "skbimt._prediction",
+            "skbimt._sparse_input",
+            "skbimt._incremental",
         ],
     ),
     (
