@@ -18,11 +18,13 @@ from ._frontier_display import PruningFrontierDisplay
 from ._graph import to_networkx
 from ._knockout import knockout, knockout_scores
 from ._network_display import NetworkDisplay, plot_connectivity, plot_network
+from ._parts import Parts, find_parts
 from ._prune import PruningFrontier, prune, pruning_frontier
 from ._table import module_table
 
 __all__ = [
     "NetworkDisplay",
+    "Parts",
     "PruningFrontier",
     "PruningFrontierDisplay",
     "active_neuron_masks",
@@ -30,6 +32,7 @@ __all__ = [
     "animate_training",
     "connectivity_graph",
     "find_communities",
+    "find_parts",
     "knockout",
     "knockout_scores",
     "module_table",
