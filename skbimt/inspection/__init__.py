@@ -20,7 +20,7 @@ from ._knockout import knockout, knockout_scores
 from ._network_display import NetworkDisplay, plot_connectivity, plot_network
 from ._parts import Parts, find_parts
 from ._prune import PruningFrontier, prune, pruning_frontier
-from ._table import module_table
+from ._table import module_table, part_table
 
 __all__ = [
     "NetworkDisplay",
@@ -37,6 +37,7 @@ __all__ = [
     "knockout_scores",
     "module_table",
     "modules_and_modularity",
+    "part_table",
     "plot_connectivity",
     "plot_network",
     "prune",

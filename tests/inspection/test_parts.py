@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from skbimt import BIMTClassifier, BIMTRegressor
 from skbimt._parts import visible_coefs
 from skbimt.inspection import find_parts
+from skbimt.inspection._plot import INACTIVE_COLOR
 
 from .. import models
 from ..outcomes import outcome
@@ -200,3 +201,79 @@ def test_symbolic_a_splits_into_the_papers_two_formulas():
     # The paper's {x2, x4} -> y1 and {x1, x3} -> y2, in zero-based names
     # y0 and y1; on some seeds y0's sum comes as two parts of one input.
     symbolic_a_splits_into_its_two_formulas.check()
+
+
+def test_part_table_has_a_row_per_part_and_flags_dead_ends():
+    from sklearn.metrics import r2_score
+
+    from skbimt.inspection import part_table
+
+    reg, X = hand_made()
+    y = without_faint_weights(reg).predict(X) + 0.1
+    table = part_table(reg, X, y)
+    assert list(table.columns) == [
+        "inputs",
+        "h1",
+        "h2",
+        "outputs",
+        "dead end",
+        "variance share",
+        "score without",
+        "score drop",
+    ]
+    assert table["inputs"].tolist() == [["x0", "x1"], ["x2"], ["x3"]]
+    assert table["outputs"].tolist() == [["y0"], ["y1"], []]
+    assert table["dead end"].tolist() == [False, False, True]
+    assert table[["h1", "h2"]].values.tolist() == [[1, 1], [1, 1], [1, 1]]
+    parts = find_parts(reg)
+    variances = parts.contributions(X).var(axis=0).sum(axis=1)
+    np.testing.assert_allclose(
+        table["variance share"], [*(variances / variances.sum()), 0.0]
+    )
+    visible = parts.predict(X)
+    own = parts.contributions(X)[:, 1]
+    expected = r2_score(y, visible - own + own.mean(axis=0))
+    assert table.loc[1, "score without"] == pytest.approx(expected)
+    assert table.loc[2, "score drop"] == 0
+    assert table.loc[1, "score drop"] > 0
+    assert list(part_table(reg).columns) == [
+        "inputs",
+        "h1",
+        "h2",
+        "outputs",
+        "dead end",
+    ]
+    with pytest.raises(ValueError, match="give X with y"):
+        part_table(reg, y=y)
+
+
+def test_network_colours_follow_the_parts_by_default():
+    from matplotlib.colors import to_rgba
+
+    from skbimt.inspection import NetworkDisplay
+
+    reg, _ = hand_made()
+    display = NetworkDisplay.from_estimator(reg)
+    colours = display.neurons_.get_facecolors()
+    sizes = [4, 4, 4, 2]
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+
+    def colour(layer, neuron):
+        return tuple(colours[offsets[layer] + neuron])
+
+    first = {colour(0, 0), colour(0, 1), colour(1, 0), colour(2, 0), colour(3, 0)}
+    second = {colour(0, 2), colour(1, 1), colour(2, 1), colour(3, 1)}
+    assert len(first) == len(second) == 1 and first != second
+    assert colour(0, 3) == to_rgba(INACTIVE_COLOR)  # the dead end's input
+    legend = [t.get_text() for t in display.legend_.get_texts()]
+    assert "part 0" in legend and "part 1" in legend
+    assert not any("Q =" in text for text in legend)
+    # The paper's communities, on request; none on a network of one part.
+    modules = NetworkDisplay.from_estimator(reg, color_modules=True)
+    assert any("Q =" in t.get_text() for t in modules.legend_.get_texts())
+    one = NetworkDisplay.from_estimator(reg, threshold=0)
+    assert not any("part" in t.get_text() for t in one.legend_.get_texts())
+    with pytest.raises(ValueError, match='"parts" needs the parts'):
+        NetworkDisplay(reg.scaled_coefs_, reg.coords_).plot(color_modules="parts")
+    with pytest.raises(ValueError, match="color_modules must be"):
+        NetworkDisplay.from_estimator(reg, color_modules="louvain")
