@@ -20,10 +20,12 @@ from ._knockout import knockout, knockout_scores
 from ._network_display import NetworkDisplay, plot_connectivity, plot_network
 from ._parts import Parts, find_parts
 from ._prune import PruningFrontier, prune, pruning_frontier
+from ._shape_display import PartShapeDisplay
 from ._table import module_table, part_table
 
 __all__ = [
     "NetworkDisplay",
+    "PartShapeDisplay",
     "Parts",
     "PruningFrontier",
     "PruningFrontierDisplay",

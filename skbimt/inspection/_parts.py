@@ -105,12 +105,17 @@ class Parts:
         )
         return f"Parts({self.n_parts}: {groups})"
 
-    def _network_inputs(self, X):
-        """``X`` as the network's first layer reads it, in training units."""
+    def _network_inputs(self, X, transformed=False):
+        """``X`` as the network's first layer reads it, in training units.
+
+        ``transformed``: ``X`` has passed the pipeline's steps already;
+        ``"checked"``: and it is an array checked by an earlier call.
+        """
         network = self.estimator
-        X = validate_data(
-            network, self._named.transform(X), dtype=_ACCEPTED_DTYPES, reset=False
-        )
+        if not transformed:
+            X = self._named.transform(X)
+        if transformed != "checked":
+            X = validate_data(network, X, dtype=_ACCEPTED_DTYPES, reset=False)
         if network.embedding_dim is not None:
             ids = token_ids(X, network.vocab_size_)
             return network.embedding_[ids].reshape(len(ids), -1)
@@ -161,14 +166,17 @@ class Parts:
             ``contributions.sum(axis=1) + intercept`` equals
             :meth:`predict`.
         """
+        return self._contributions(X)
+
+    def _contributions(self, X, transformed=False, squeeze=True):
         parts, _ = part_contributions(
             self.estimator.scaled_intercepts_,
             self.estimator.activation,
-            self._network_inputs(X),
+            self._network_inputs(X, transformed),
             self._structure,
         )
         parts = self._in_user_units(parts, shift=False)
-        return parts[..., 0] if self._one_output else parts
+        return parts[..., 0] if squeeze and self._one_output else parts
 
     def predict(self, X):
         """Output of the visible network: the sum of the parts and the intercept.

@@ -277,3 +277,66 @@ def test_network_colours_follow_the_parts_by_default():
         NetworkDisplay(reg.scaled_coefs_, reg.coords_).plot(color_modules="parts")
     with pytest.raises(ValueError, match="color_modules must be"):
         NetworkDisplay.from_estimator(reg, color_modules="louvain")
+
+
+def test_shape_display_draws_each_part_against_its_inputs():
+    from matplotlib.collections import QuadMesh
+    from matplotlib.lines import Line2D
+
+    from skbimt.inspection import PartShapeDisplay
+
+    reg, X = hand_made()
+    display = PartShapeDisplay.from_estimator(reg, X, grid_resolution=7)
+    assert display.figure_ is display.axes_[0, 0].figure
+    parts = find_parts(reg)
+    spread = parts.contributions(X).var(axis=0).sum(axis=1)
+    assert [p["part"] for p in display.panels] == list(np.argsort(-spread))
+    by_part = {p["part"]: p for p in display.panels}
+    pair, single = by_part[0], by_part[1]
+    assert pair["inputs"] == ["x0", "x1"] and single["inputs"] == ["x2"]
+    assert pair["output"] == "contribution to y0"
+    assert single["output"] == "contribution to y1"
+    artists = dict(zip([p["part"] for p in display.panels], display.artists_))
+    assert isinstance(artists[0], QuadMesh) and isinstance(artists[1], Line2D)
+    # The curve is the part's contribution, the other inputs anywhere.
+    rows = np.zeros((7, 4))
+    rows[:, 2] = single["grid"][0]
+    np.testing.assert_allclose(
+        single["values"], parts.contributions(rows)[:, 1, 1], atol=1e-12
+    )
+    rows = np.random.default_rng(3).normal(size=(49, 4))
+    first, second = np.meshgrid(*pair["grid"], indexing="ij")
+    rows[:, 0], rows[:, 1] = first.ravel(), second.ravel()
+    np.testing.assert_allclose(
+        pair["values"].ravel(), parts.contributions(rows)[:, 0, 0], atol=1e-12
+    )
+    ax = display.axes_.ravel()[list(artists).index(0)]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x0", "x1")
+
+
+def test_shape_display_of_a_large_part_shows_its_strongest_two():
+    from skbimt.inspection import PartShapeDisplay
+
+    reg, X = hand_made()
+    display = PartShapeDisplay.from_estimator(reg, X, threshold=0)
+    (panel,) = display.panels
+    assert len(panel["inputs"]) == 2 and "x3" not in panel["inputs"]
+    assert sorted(panel["inputs"] + panel["averaged"]) == ["x0", "x1", "x2", "x3"]
+    assert "mean over its 2 other inputs" in display.axes_[0, 0].get_title()
+
+
+def test_shape_display_names_from_a_pipeline_and_refuses_bad_choices():
+    from skbimt.inspection import PartShapeDisplay
+
+    data = load_iris(as_frame=True)
+    X, y = data.data, data.target == 2
+    clf = BIMTClassifier(hidden_layer_sizes=(6, 6), max_iter=200, random_state=0)
+    pipe = make_pipeline(StandardScaler().set_output(transform="pandas"), clf)
+    display = PartShapeDisplay.from_estimator(pipe.fit(X, y), X, threshold=0.05)
+    for panel in display.panels:
+        assert set(panel["inputs"]) <= set(X.columns)
+        assert panel["output"] == "log-odds of True"
+    with pytest.raises(ValueError, match="do not exist"):
+        PartShapeDisplay.from_estimator(pipe, X, parts=[99])
+    with pytest.raises(ValueError, match="is not one of the outputs"):
+        PartShapeDisplay.from_estimator(pipe, X, output="banana")
