@@ -149,6 +149,13 @@ class PartShapeDisplay:
             feature_names=feature_names,
             target_names=target_names,
         )
+        if found.estimator.embedding_dim is not None:
+            raise ValueError(
+                "PartShapeDisplay draws a part against its input columns, but "
+                "with token input (embedding_dim set) the network's inputs are "
+                "embedding dimensions, not columns of X. Read such a network "
+                "with find_parts and knockout_scores instead."
+            )
         data = found._named.transform(X)
         found._network_inputs(data, transformed=True)  # checks X
         data = _as_array(data)

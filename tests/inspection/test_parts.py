@@ -340,3 +340,17 @@ def test_shape_display_names_from_a_pipeline_and_refuses_bad_choices():
         PartShapeDisplay.from_estimator(pipe, X, parts=[99])
     with pytest.raises(ValueError, match="is not one of the outputs"):
         PartShapeDisplay.from_estimator(pipe, X, output="banana")
+
+
+def test_token_networks_have_parts_but_no_shapes():
+    from skbimt.inspection import PartShapeDisplay
+
+    X = np.random.default_rng(0).integers(0, 5, (80, 2))
+    y = (X.sum(axis=1) % 5).astype(str)
+    clf = BIMTClassifier(embedding_dim=2, max_iter=30, random_state=0).fit(X, y)
+    parts = find_parts(clf, threshold=0)
+    np.testing.assert_allclose(parts.predict(X), clf._forward(X), atol=1e-6)
+    importances = clf.feature_importances_
+    assert importances.shape == (2,) and importances.sum() == pytest.approx(1)
+    with pytest.raises(ValueError, match="token input"):
+        PartShapeDisplay.from_estimator(clf, X)
