@@ -21,17 +21,19 @@ Structures:
     python benchmarks/parts_recovery.py                      # seeds 0-9, ~1 min
     python benchmarks/parts_recovery.py --structures mixed --alpha 3
 
-Measured (seeds 0-9, 2 shared cores): exact groups / one part / R^2::
+Measured (seeds 0-9, 2 shared cores, the sqrt "auto" schedule): exact
+groups / one part / held-out R^2::
 
     settings        singles         pairs           mixed           triple
-    defaults        1/10 2/10 .993  3/10 6/10 .989  2/10 4/10 .990  5/10 5/10 .984
-    alpha=3         2/10 7/10 .980  6/10 4/10 .980  2/10 2/10 .982  2/10 8/10 .895
-    max_iter=6000   2/10 4/10 .993  4/10 6/10 .991  2/10 4/10 .991  8/10 2/10 .985
+    defaults        1/10 5/10 .991  4/10 6/10 .986  2/10 6/10 .987  5/10 5/10 .979
+    alpha=0.3       2/10 6/10 .996  3/10 7/10 .994  0/10 4/10 .994  8/10 2/10 .989
+    alpha=3         0/10 8/10 .968  7/10 3/10 .977  2/10 1/10 .970  0/10 10/10 .810
+    max_iter=6000   2/10 4/10 .992  5/10 5/10 .987  2/10 6/10 .988  7/10 3/10 .981
 
-Noise inputs are dropped (0 or 1 seed of 10 keeps one), but no setting
-tried finds the true groups on 9 seeds of 10: the default often merges
-groups through shared hidden neurons (one part), or splits a group's sum
-finer. The default is unchanged.
+Noise inputs are dropped on every seed, but no setting tried finds the true
+groups on 9 seeds of 10: the network often merges groups through shared
+hidden neurons (one part), or splits a group's sum finer. The default is
+unchanged.
 """
 
 import argparse
