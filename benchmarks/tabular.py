@@ -43,7 +43,7 @@ N processes, one thread each; the scores are those of ``--jobs 1``.
 Columns: mean (std) test score (R^2 or accuracy), mean fit time per fold,
 active hidden neurons of the fold networks (and the CV models' chosen
 ``alpha_`` per fold), and inputs kept
-(``feature_importances_ >= threshold``, by default 0.01, the ``BIMTSelector``
+(widest-path strength ``>= threshold``, by default 0.01, the ``BIMTSelector``
 default; several thresholds give one count each, separated by ``;``), split
 into informative / noise on the synthetic sets.
 
@@ -105,6 +105,7 @@ from skbimt import (
 )
 from skbimt._base import DEFAULT_SCHEDULE
 from skbimt._connectivity import DEFAULT_THRESHOLD, active_neuron_masks
+from skbimt._parts import path_strengths
 
 SKLEARN_SETS = (
     "diabetes",
@@ -264,7 +265,7 @@ def network_summary(estimator, thresholds):
     masks = active_neuron_masks(estimator.scaled_coefs_, DEFAULT_THRESHOLD)
     hidden = sum(int(mask.sum()) for mask in masks[1:-1])
     total = sum(mask.size for mask in masks[1:-1])
-    kept = [estimator.feature_importances_ >= t for t in thresholds]
+    kept = [path_strengths(estimator) >= t for t in thresholds]
     return hidden, total, kept
 
 

@@ -45,8 +45,9 @@ for name, model in [("BIMT", bimt), ("ridge", ridge)]:
     print(f"{name:5s} 5-fold R^2 {scores.mean():.3f} +- {scores.std():.3f}")
 
 # %%
-# What the network says. ``feature_importances_`` is the strength of each
-# input's widest path to the output; inputs at 0 have been cut off.
+# What the network says. ``feature_importances_`` shares the prediction's
+# variance among the inputs by what each does to it; inputs at 0 have been
+# cut off.
 bimt.fit(X_train, y_train)
 importances = pd.Series(bimt.feature_importances_, index=X.columns)
 print(importances.sort_values(ascending=False).round(3))
@@ -92,7 +93,7 @@ selector = BIMTSelector(BIMTRegressor(max_iter=steps, random_state=0))
 selected = make_pipeline(selector, RidgeCV()).fit(X_train, y_train)
 checked = pd.DataFrame(
     {
-        "importance": selector.estimator_.feature_importances_,
+        "importance": selector.estimator_.feature_importances_.round(3),
         "held-out p-value": selector.heldout_pvalues_,
         "kept": selector.get_support(),
     },

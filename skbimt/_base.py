@@ -30,7 +30,6 @@ from threadpoolctl import threadpool_limits
 from ._connectivity import (
     DEFAULT_THRESHOLD,
     modules_and_modularity,
-    widest_path_strengths,
 )
 from ._engine.geometry import DISTANCE_NORMS, Geometry
 from ._engine.network import ACTIVATIONS, MLP, FlatLayout, forward, init_parameters
@@ -53,6 +52,7 @@ from ._incremental import (
     partial_fit_lambdas,
     warm_start_strength,
 )
+from ._parts import estimator_importances, reference_rows
 from ._prediction import network_output
 from ._scaling import Scaling, fold
 from ._sparse_input import SPARSE_FORMATS, check_sparse_input
@@ -1035,6 +1035,8 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             n_outputs_=data.layer_sizes[-1],
             x_mean_=None if data.input_scaling is None else data.input_scaling.mean,
             x_scale_=None if data.input_scaling is None else data.input_scaling.scale,
+            # Rows to measure feature_importances_ on, in training units.
+            _reference_rows_=reference_rows(data.X, data.sample_weight),
         )
         if data.target_scaling is not None:
             attributes["y_mean_"] = data.target_scaling.mean
@@ -1224,23 +1226,22 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
 
     @property
     def feature_importances_(self):
-        """Strength of each input feature's widest path to an output, in [0, 1].
+        """What each input feature does to the prediction; sums to 1.
 
-        A path from an input to an output is as strong as its weakest weight,
-        each weight taken relative to the largest ``|w|`` of its matrix
-        (``scaled_coefs_``, so units do not matter). A feature's importance is
-        the strength of its strongest path: 1 when that path runs through the
-        largest weight of every layer, 0 for a feature the connection cost
-        has cut off. A feature is
-        an active input (drawn connected, in ``modules_``) exactly when its
-        importance exceeds 0.01. With token input, the largest over the
-        token's embedding dimensions. Read by
-        :class:`~sklearn.feature_selection.SelectFromModel` and
-        :class:`~skbimt.BIMTSelector`.
+        Read on the visible network (weights above 1 % of their matrix's
+        largest ``|w|``, what :class:`~skbimt.inspection.NetworkDisplay`
+        draws), which is a sum of parts (see
+        :func:`skbimt.inspection.find_parts`). Each part's contribution
+        varies over up to 256 training rows kept at fit; that variance is
+        shared among the part's inputs in proportion to how much the
+        contribution changes when each input alone is taken from another
+        row. An input with no visible path to an output gets exactly 0. With
+        token input, the sum over the token's embedding dimensions. Read by
+        :class:`~sklearn.feature_selection.SelectFromModel`;
+        :class:`~skbimt.BIMTSelector` thresholds the path strengths instead.
         """
         check_is_fitted(self)
-        strengths = widest_path_strengths(self.scaled_coefs_)
-        return strengths.reshape(self.n_features_in_, -1).max(axis=1)
+        return estimator_importances(self, DEFAULT_THRESHOLD)
 
     def neuron_labels(self, feature_names=None, target_names=None):
         """Label of every neuron, per neuron layer.

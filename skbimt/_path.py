@@ -19,6 +19,7 @@ from sklearn.utils import _safe_indexing, check_random_state
 from ._base import initial_network, resolve_device, resolved_schedule, torch_threads
 from ._connectivity import DEFAULT_THRESHOLD, active_neuron_masks
 from ._engine.schedule import lambda_values
+from ._parts import path_strengths
 
 #: Steps of every stage after the first, as a fraction of ``max_iter``.
 STAGE_FRACTION = 0.125
@@ -104,5 +105,5 @@ def _describe(estimator, X_test, y_test):
     return {
         "score": estimator.score(X_test, y_test),
         "active_hidden": sum(int(mask.sum()) for mask in masks[1:-1]),
-        "inputs": int((estimator.feature_importances_ > DEFAULT_THRESHOLD).sum()),
+        "inputs": int((path_strengths(estimator) > DEFAULT_THRESHOLD).sum()),
     }

@@ -14,6 +14,7 @@ from ._base import LEARNED_NOTHING, BaseBIMT, predicts_a_constant
 from ._connectivity import DEFAULT_THRESHOLD
 from ._folds import indexable_rows
 from ._heldout import heldout_knockout_test
+from ._parts import path_strengths
 from ._validation import warn
 
 
@@ -22,11 +23,12 @@ class BIMTSelector(SelectFromModel):
 
     BIMT's connection cost cuts the connections of inputs that do not help
     the prediction. This meta-transformer trains a BIMT estimator (or takes a
-    trained one) and keeps the features whose
-    :attr:`~skbimt.BIMTRegressor.feature_importances_` (the strength of the
-    feature's widest path to an output, relative to each layer's largest
-    ``|w|``) reach ``threshold``. With the default threshold, 0.01, these
-    are exactly the inputs a connectivity plot shows connected.
+    trained one) and keeps the features whose path strength (the strength
+    of the feature's widest path to an output, each weight relative to its
+    layer's largest ``|w|``; not ``feature_importances_``, which shares the
+    prediction's variance) reaches ``threshold``. With the default
+    threshold, 0.01, these are exactly the inputs a connectivity plot shows
+    connected.
 
     A network trained on a small table also keeps wires from noise inputs
     that help it fit its training rows. So, by default, the selector checks
@@ -50,7 +52,7 @@ class BIMTSelector(SelectFromModel):
         strength themselves, which is what decides how many inputs survive.
 
     threshold : str or float, default=0.01
-        Keep features with importance ``>= threshold``: a float in ``[0, 1]``,
+        Keep features with path strength ``>= threshold``: a float in ``[0, 1]``,
         or a string as in SelectFromModel (``"mean"``, ``"median"``,
         ``"1.5*mean"``).
 
@@ -158,8 +160,10 @@ class BIMTSelector(SelectFromModel):
         "n_jobs": [Integral, None],
     }
 
-    # SelectFromModel reads these; for BIMT they are fixed.
-    importance_getter = "feature_importances_"
+    # SelectFromModel reads these; for BIMT they are fixed. The selector
+    # thresholds path strengths (whether an input is wired, and how
+    # strongly), not the effect shares of feature_importances_.
+    importance_getter = staticmethod(path_strengths)
     norm_order = 1
 
     def __init__(
@@ -275,7 +279,7 @@ class BIMTSelector(SelectFromModel):
             cap = None
         elif not isinstance(cap, Integral):
             return super()._get_support_mask()  # says what is wrong with it
-        importances = self.estimator_.feature_importances_
+        importances = path_strengths(self.estimator_)
         eligible = (importances >= self.threshold_) & (pvalues <= self.alpha)
         ranked = np.argsort(-np.where(eligible, importances, -1.0), kind="mergesort")
         mask = np.zeros_like(eligible)
@@ -288,7 +292,7 @@ class BIMTSelector(SelectFromModel):
             warn(
                 f"BIMTSelector's network predicts (almost) the same for every "
                 f"sample: lambda was so strong that training shrank every weight "
-                f"to about zero, so its feature_importances_ mean nothing (it "
+                f"to about zero, so its wiring means nothing (it "
                 f"kept {int(kept.sum())} of {kept.size} features). Weaken the "
                 "estimator's lambda_schedule, or let BIMTRegressorCV / "
                 "BIMTClassifierCV choose it.",
@@ -303,7 +307,7 @@ class BIMTSelector(SelectFromModel):
                 "changed without refitting).",
             )
         elif not kept.any():
-            wired = self.estimator_.feature_importances_ >= self.threshold_
+            wired = path_strengths(self.estimator_) >= self.threshold_
             if wired.any() and hasattr(self, "heldout_pvalues_"):
                 warn(
                     f"BIMTSelector dropped every feature: {int(wired.sum())} "

@@ -12,6 +12,7 @@ from sklearn.metrics import mean_squared_error
 
 from skbimt import BIMTClassifier, BIMTRegressor, BIMTSelector
 from skbimt._connectivity import DEFAULT_THRESHOLD
+from skbimt._parts import path_strengths
 from skbimt.datasets import paper_settings
 from skbimt.inspection import (
     active_neuron_masks,
@@ -340,7 +341,7 @@ def test_token_input_prunes_embeddings_and_selects_tokens():
 
 def test_selector_follows_the_select_from_model_contract(reg, task):
     X = task[2]
-    importances = reg.feature_importances_
+    importances = path_strengths(reg)
     selector = BIMTSelector(reg, prefit=True).fit(X)
     assert selector.threshold_ == DEFAULT_THRESHOLD
     np.testing.assert_array_equal(
@@ -357,14 +358,14 @@ def test_selector_follows_the_select_from_model_contract(reg, task):
     assert top.get_support(indices=True).tolist() == [int(np.argmax(importances))]
 
 
-def test_importances_are_the_inputs_the_plot_shows_connected(reg):
+def test_strengths_and_importances_are_the_inputs_the_plot_shows_connected(reg):
     from skbimt.inspection import active_neuron_masks
 
-    np.testing.assert_array_equal(
-        reg.feature_importances_ > DEFAULT_THRESHOLD,
-        active_neuron_masks(reg.scaled_coefs_)[0],
-    )
-    assert 0 < reg.feature_importances_.max() <= 1
+    connected = active_neuron_masks(reg.scaled_coefs_)[0]
+    np.testing.assert_array_equal(path_strengths(reg) > DEFAULT_THRESHOLD, connected)
+    assert 0 < path_strengths(reg).max() <= 1
+    # Importances by effect: exactly 0 for an input drawn unconnected.
+    np.testing.assert_array_equal(reg.feature_importances_[~connected], 0.0)
 
 
 def test_pruner_is_the_selector_under_its_old_name():
@@ -415,7 +416,7 @@ def heldout_check_informative_kept(seed):
 @outcome(at_least=2)
 def noise_columns_dropped_by_the_heldout_check(seed):
     selector = models.checked_selector(seed)
-    wired = selector.estimator_.feature_importances_ >= selector.threshold_
+    wired = path_strengths(selector.estimator_) >= selector.threshold_
     return noise_columns_kept(wired) - noise_columns_kept(selector.get_support())
 
 
@@ -446,7 +447,7 @@ def test_the_heldout_check_keeps_exactly_friedmans_informative_inputs():
 def test_the_support_is_wired_and_significant_at_the_current_alpha(task):
     X, y = task[0], task[1]
     selector = BIMTSelector(BIMTRegressor(max_iter=200, random_state=0)).fit(X, y)
-    importances = selector.estimator_.feature_importances_
+    importances = path_strengths(selector.estimator_)
     pvalues = selector.heldout_pvalues_
     assert pvalues.shape == selector.heldout_loss_increase_.shape == (6,)
     assert np.all((pvalues >= 0) & (pvalues <= 1))
@@ -475,7 +476,7 @@ def test_cv_none_and_prefit_skip_the_heldout_check(task):
         assert not hasattr(selector, "heldout_pvalues_")
         np.testing.assert_array_equal(
             selector.get_support(),
-            selector.estimator_.feature_importances_ >= DEFAULT_THRESHOLD,
+            path_strengths(selector.estimator_) >= DEFAULT_THRESHOLD,
         )
         prefit = BIMTSelector(selector.estimator_, prefit=True).fit(X, y)
     assert not hasattr(prefit, "heldout_loss_increase_")

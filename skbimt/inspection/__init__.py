@@ -26,11 +26,15 @@ from ._network_display import (  # noqa: F401 (deprecated aliases)
     plot_connectivity,
     plot_network,
 )
+from ._parts import Parts, find_parts
 from ._prune import PruningFrontier, prune, pruning_frontier
-from ._table import module_table
+from ._shape_display import PartShapeDisplay
+from ._table import module_table, part_table
 
 __all__ = [
     "NetworkDisplay",
+    "PartShapeDisplay",
+    "Parts",
     "PruningFrontier",
     "PruningFrontierDisplay",
     "active_neuron_masks",
@@ -38,10 +42,12 @@ __all__ = [
     "animate_training",
     "connectivity_graph",
     "find_communities",
+    "find_parts",
     "knockout",
     "knockout_scores",
     "module_table",
     "modules_and_modularity",
+    "part_table",
     "prune",
     "pruning_frontier",
     "to_networkx",

@@ -9,9 +9,10 @@ entry points before it, are deprecated aliases that draw the same.
 
 import numpy as np
 
-from .._connectivity import DEFAULT_THRESHOLD
+from .._connectivity import DEFAULT_THRESHOLD, relative_magnitudes
 from .._validation import warn
 from ._names import named_network
+from ._parts import find_parts
 from ._plot import (
     _add_legend,
     _check_labels_option,
@@ -48,6 +49,24 @@ def _spread_collapsed_layers(coords):
     return spread
 
 
+def _with_outputs_coloured(coefs, parts, threshold):
+    """``parts`` with every output labelled by the one part feeding it.
+
+    An output fed by several parts gets ``SHARED`` (drawn black, as an
+    active neuron), one fed by none keeps -1 (grey).
+    """
+    parts = [np.asarray(p, dtype=int).copy() for p in parts]
+    last = np.asarray(coefs[-1])
+    feeding = parts[-2]
+    visible = relative_magnitudes(last) > threshold
+    for output in range(last.shape[1]):
+        fed_by = np.unique(feeding[visible[:, output] & (feeding >= 0)])
+        parts[-1][output] = (
+            fed_by[0] if fed_by.size == 1 else (-2 if fed_by.size else -1)
+        )
+    return parts
+
+
 class NetworkDisplay:
     """Connectivity graph of a BIMT network: neurons at their places, weights as lines.
 
@@ -82,6 +101,10 @@ class NetworkDisplay:
         ``plot(color_modules=True)``.
     modularity : float, default=None
         Newman's Q of ``modules``, shown in the legend.
+    parts : list of array-like of int, default=None
+        Part of every neuron, per layer (-1: in no part), as
+        :attr:`Parts.neuron_parts` gives it, for ``plot(color_modules="auto")``
+        and ``plot(color_modules="parts")``.
     input_groups : list of (array of int, str), default=None
         Groups of input neurons labelled once each, by name, instead of
         every input: the rows of each token's embedding with token input.
@@ -130,6 +153,7 @@ class NetworkDisplay:
         neuron_labels=None,
         modules=None,
         modularity=None,
+        parts=None,
         input_groups=None,
     ):
         self.coefs = coefs
@@ -137,6 +161,7 @@ class NetworkDisplay:
         self.neuron_labels = neuron_labels
         self.modules = modules
         self.modularity = modularity
+        self.parts = parts
         self.input_groups = input_groups
 
     def plot(
@@ -144,7 +169,7 @@ class NetworkDisplay:
         ax=None,
         *,
         threshold=DEFAULT_THRESHOLD,
-        color_modules=False,
+        color_modules="auto",
         legend=True,
         labels="auto",
         max_linewidth=2.0,
@@ -165,9 +190,14 @@ class NetworkDisplay:
             ``|w|`` of their weight matrix: at the default, lines thinner
             than 1 % of the heaviest, the threshold ``modules_`` uses. ``0``
             draws every non-zero weight.
-        color_modules : bool, default=False
-            Colour neurons by ``modules`` (grey: inactive); otherwise active
-            neurons are black and inactive ones grey.
+        color_modules : bool or {"auto", "parts"}, default="auto"
+            ``"parts"``: colour neurons by ``parts`` (see
+            :func:`find_parts`), an output fed by one part in its colour,
+            one fed by several black; ``"auto"``: the same when there are
+            two parts or more, else no colours; ``True``: colour by the
+            Louvain ``modules`` (the paper's communities, whose modularity
+            is Q); ``False``: active neurons black. Inactive neurons are
+            grey throughout.
         legend : bool, default=True
             Explain colours, line widths, modules and Q in a legend to the
             right of the Axes.
@@ -194,12 +224,7 @@ class NetworkDisplay:
         sizes = [len(c) for c in coords]
         neuron_labels = _check_per_neuron(self.neuron_labels, sizes, "neuron_labels")
         modules = _check_per_neuron(self.modules, sizes, "modules")
-        if color_modules and modules is None:
-            raise ValueError(
-                "color_modules=True needs the modules of the neurons: build the "
-                "display with NetworkDisplay.from_estimator, or pass modules= "
-                "to NetworkDisplay."
-            )
+        groups, kind = self._colour_groups(color_modules, modules, sizes, threshold)
         threshold = _check_threshold(threshold)
         labels = _check_labels_option(labels)
         max_linewidth = _check_max_linewidth(max_linewidth)
@@ -212,7 +237,7 @@ class NetworkDisplay:
             ax,
             coefs,
             coords,
-            modules=modules if color_modules else None,
+            modules=groups,
             neuron_labels=neuron_labels,
             labels=labels,
             threshold=line_threshold,
@@ -229,14 +254,46 @@ class NetworkDisplay:
             handles = _legend_handles(
                 max_linewidth=max_linewidth,
                 threshold=threshold,
-                modules=modules if color_modules else None,
-                modularity=self.modularity if color_modules else None,
+                modules=groups,
+                modularity=self.modularity if kind == "module" else None,
                 capped=(n_drawn, n_passing) if n_drawn < n_passing else None,
+                kind=kind,
             )
             self.legend_ = _add_legend(ax, handles)
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
+
+    def _colour_groups(self, color_modules, modules, sizes, threshold):
+        """Labels to colour neurons by, and what they are ("part", "module")."""
+        if color_modules not in (True, False, "auto", "parts"):
+            raise ValueError(
+                'color_modules must be True, False, "auto" or "parts", got '
+                f"{color_modules!r}."
+            )
+        if color_modules is True:
+            if modules is None:
+                raise ValueError(
+                    "color_modules=True needs the modules of the neurons: build "
+                    "the display with NetworkDisplay.from_estimator, or pass "
+                    "modules= to NetworkDisplay."
+                )
+            return modules, "module"
+        if color_modules is False:
+            return None, None
+        parts = _check_per_neuron(self.parts, sizes, "parts")
+        if parts is None:
+            if color_modules == "parts":
+                raise ValueError(
+                    'color_modules="parts" needs the parts of the neurons: build '
+                    "the display with NetworkDisplay.from_estimator, or pass "
+                    "parts= to NetworkDisplay."
+                )
+            return None, None
+        n_parts = len(np.unique(np.concatenate(parts)[np.concatenate(parts) >= 0]))
+        if color_modules == "auto" and n_parts < 2:
+            return None, None
+        return _with_outputs_coloured(self.coefs, parts, threshold), "part"
 
     @classmethod
     def from_estimator(
@@ -247,7 +304,7 @@ class NetworkDisplay:
         target_names=None,
         ax=None,
         threshold=DEFAULT_THRESHOLD,
-        color_modules=False,
+        color_modules="auto",
         legend=True,
         labels="auto",
         max_linewidth=2.0,
@@ -301,6 +358,9 @@ class NetworkDisplay:
             neuron_labels=network.labels,
             modules=fitted.modules_,
             modularity=fitted.modularity_,
+            parts=find_parts(
+                estimator, threshold=_check_threshold(threshold)
+            ).neuron_parts,
             input_groups=input_groups,
         )
         return display.plot(

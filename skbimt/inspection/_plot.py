@@ -161,6 +161,11 @@ def _weight_lines(weight, pre, post, threshold, max_linewidth):
     return segments, widths * max_linewidth, colors
 
 
+#: Label of a neuron in several groups (an output fed by several parts):
+#: drawn as an active neuron, in no group's colour.
+SHARED = -2
+
+
 def module_colors(modules):
     """RGBA colour of every neuron from its module label (-1: inactive, grey).
 
@@ -182,6 +187,7 @@ def module_colors(modules):
     palette = mpl.colormaps["tab20"](np.array(_MODULE_PALETTE_INDICES))
     colors = palette[np.maximum(modules, 0) % len(palette)]
     colors[modules < 0] = to_rgba(INACTIVE_COLOR)
+    colors[modules == SHARED] = to_rgba(NEURON_COLOR)
     return colors
 
 
@@ -419,7 +425,9 @@ def _check_max_linewidth(max_linewidth):
 LEGEND_MODULE_LIMIT = 8
 
 
-def _legend_handles(*, max_linewidth, threshold, modules, modularity, capped=None):
+def _legend_handles(
+    *, max_linewidth, threshold, modules, modularity, capped=None, kind="module"
+):
     """Legend entries explaining colours, widths and neurons of a drawing."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -454,10 +462,12 @@ def _legend_handles(*, max_linewidth, threshold, modules, modularity, capped=Non
         labels = labels[labels >= 0]
         colors = module_colors(labels)
         for label, color in zip(labels[:LEGEND_MODULE_LIMIT], colors, strict=False):
-            handles.append(dot(color, f"module {label}"))
+            handles.append(dot(color, f"{kind} {label}"))
         if len(labels) > LEGEND_MODULE_LIMIT:
             more = len(labels) - LEGEND_MODULE_LIMIT
-            handles.append(Patch(color="none", label=f"... and {more} more modules"))
+            handles.append(Patch(color="none", label=f"... and {more} more {kind}s"))
+        if SHARED in np.concatenate([np.ravel(m) for m in modules]):
+            handles.append(dot(NEURON_COLOR, f"output of several {kind}s"))
         if modularity is not None:
             handles.append(
                 Patch(color="none", label=f"Q = {modularity:.2f} (modularity_)")
