@@ -23,7 +23,7 @@ and :func:`part_contributions`.
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, issparse
 from scipy.sparse.csgraph import connected_components
 from sklearn.utils.validation import check_is_fitted
 
@@ -267,14 +267,15 @@ def effect_importances(intercepts, activation, inputs, structure, seed=0):
 def reference_rows(X, sample_weight=None):
     """At most :data:`N_REFERENCE_ROWS` training rows, evenly spaced, to keep.
 
-    Rows of zero weight are skipped; the choice is deterministic.
+    Rows of zero weight are skipped; the choice is deterministic. Sparse
+    input keeps them sparse: fitting never densifies it.
     """
     if sample_weight is not None:
-        X = X[np.asarray(sample_weight) > 0]
-    n = len(X)
-    if n <= N_REFERENCE_ROWS:
-        return np.array(X)
-    return np.array(X[np.linspace(0, n - 1, N_REFERENCE_ROWS).round().astype(int)])
+        X = X[np.flatnonzero(np.asarray(sample_weight) > 0)]
+    n = X.shape[0]
+    if n > N_REFERENCE_ROWS:
+        X = X[np.linspace(0, n - 1, N_REFERENCE_ROWS).round().astype(int)]
+    return X.tocsr(copy=True) if issparse(X) else np.array(X)
 
 
 def network_reference_inputs(estimator):
@@ -294,6 +295,9 @@ def network_reference_inputs(estimator):
             rows = rng.integers(
                 0, len(embedding), (N_REFERENCE_ROWS, estimator.n_features_in_)
             )
+    if issparse(rows):
+        # At most N_REFERENCE_ROWS rows, read when importances are asked for.
+        rows = rows.toarray()
     if embedding is not None:
         return embedding[np.asarray(rows, dtype=int)].reshape(len(rows), -1)
     return np.asarray(rows, dtype=np.float64)
@@ -319,6 +323,17 @@ def path_strengths(estimator):
     the largest over a token's embedding dimensions with token input. A
     feature is drawn connected at ``threshold`` exactly when its strength
     exceeds it; :class:`~skbimt.BIMTSelector` thresholds these.
+
+    Parameters
+    ----------
+    estimator : BIMTRegressor or BIMTClassifier
+        A fitted estimator.
+
+    Returns
+    -------
+    strengths : ndarray of shape (n_features_in_,)
+        Per input feature, the largest over its paths to an output of the
+        smallest relative ``|w|`` along the path.
     """
     check_is_fitted(estimator)
     strengths = widest_path_strengths(estimator.scaled_coefs_)

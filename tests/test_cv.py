@@ -11,7 +11,7 @@ from skbimt import BIMTClassifier, BIMTClassifierCV, BIMTRegressor, BIMTRegresso
 from skbimt._cv import paired_choice
 from skbimt._folds import fit_on_rows, shuffled_folds
 from skbimt._parts import path_strengths
-from skbimt._path import fold_path, stage_steps
+from skbimt._path import fold_path, path_segments, stage_steps
 
 SMALL = {"alphas": (0.3, 3.0), "cv": 2, "max_iter": 200, "random_state": 0}
 
@@ -26,9 +26,10 @@ def fitted(regression):
     return BIMTRegressorCV(**SMALL).fit(*regression)
 
 
-def test_paired_rule_takes_the_sparsest_not_significantly_worse():
+def test_paired_rule_keeps_the_default_unless_significantly_beaten():
     # Fold by fold, strength 2 trails the best (1) by 0.02, 0, 0.01 and
-    # -0.01: a mean of 0.005 against a standard error of 0.0065, close.
+    # -0.01: not significantly worse, but worse on average, so without a
+    # default in the path the best is kept.
     scores = np.array(
         [
             [0.50, 0.40, 0.60, 0.45],
@@ -38,24 +39,32 @@ def test_paired_rule_takes_the_sparsest_not_significantly_worse():
         ]
     )
     hidden = np.array([30.0, 20.0, 8.0, 2.0])
-    assert paired_choice(scores, hidden) == 2
-    # Strength 2 trailing by 0.005 on every fold: the folds agree that it is
-    # worse, so the best stays.
-    scores[2] = scores[1] - 0.005
     assert paired_choice(scores, hidden) == 1
+    # With strength 2 the default, the best is not significantly better
+    # (mean gain 0.005, standard error 0.0065): the default stays.
+    assert paired_choice(scores, hidden, default=2) == 2
+    # A sparser strength that ties the kept one on average is preferred.
+    scores[3] = scores[2] + np.array([0.01, -0.01, 0.0, 0.0])
+    assert paired_choice(scores, hidden, default=2) == 3
+    # Strength 2 trailing by 0.005 on every fold: the folds agree that the
+    # best is better than the default, so the best is kept.
+    scores[2] = scores[1] - 0.005
+    scores[3] = scores[2]
+    assert paired_choice(scores, hidden, default=2) == 1
 
 
 def test_paired_rule_ignores_what_the_folds_share():
     # Fold scores swing by 0.4 (an unpaired standard error would be about
-    # 0.1), but strength 1 is 0.05 worse than strength 0 on every fold.
+    # 0.1), but strength 0 is 0.05 better than the default on every fold.
     swing = np.array([0.2, 0.6, 0.4, 0.8, 0.3])
     scores = np.vstack([swing, swing - 0.05])
-    assert paired_choice(scores, np.array([20.0, 5.0])) == 0
+    assert paired_choice(scores, np.array([20.0, 5.0]), default=1) == 0
 
 
 def test_paired_rule_never_takes_a_failed_strength():
     scores = np.array([[np.nan, np.nan], [0.9, 0.8], [0.9, 0.8]])
     assert paired_choice(scores, np.array([0.0, 5.0, 5.0])) == 2
+    assert paired_choice(scores, np.array([0.0, 5.0, 5.0]), default=0) == 2
 
 
 def test_path_results_describe_every_alpha(fitted):
@@ -112,6 +121,27 @@ def test_first_stage_is_a_fresh_fit_at_the_weakest_alpha(regression):
     assert stages[0]["score"] == pytest.approx(fresh.score(X[test], y[test]))
     assert stages[1]["score"] != stages[0]["score"]
     assert stage_steps(200) == 25
+
+
+def test_the_default_alpha_starts_its_own_fresh_path(regression):
+    X, y = regression
+    train, test = np.arange(80), np.arange(80, 120)
+    alphas = np.array([0.3, 1.0, 3.0])
+    stages = fold_path(
+        BIMTRegressor(max_iter=200, random_state=0), X, y, None, train, test, alphas
+    )
+    for stage, alpha in ((0, 0.3), (1, 1.0)):
+        fresh = fit_on_rows(
+            BIMTRegressor(alpha=alpha, max_iter=200, random_state=0),
+            X,
+            y,
+            None,
+            train,
+        )
+        assert stages[stage]["score"] == pytest.approx(fresh.score(X[test], y[test]))
+    assert [list(s) for s in path_segments(alphas)] == [[0.3], [1.0, 3.0]]
+    assert [list(s) for s in path_segments(np.array([1.0, 3.0]))] == [[1.0, 3.0]]
+    assert [list(s) for s in path_segments(np.array([0.5, 2.0]))] == [[0.5, 2.0]]
 
 
 def test_warm_stages_prune_like_fresh_fits():

@@ -60,6 +60,7 @@ LAYERS = [
             "skbimt._prediction",
             "skbimt._sparse_input",
             "skbimt._incremental",
+            "skbimt._parts",
         ],
     ),
     (

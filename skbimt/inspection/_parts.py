@@ -32,6 +32,16 @@ from ._names import named_network
 class Parts:
     """The additive parts of a fitted BIMT network; made by :func:`find_parts`.
 
+    Parameters
+    ----------
+    named : object
+        The fitted network with the names of its inputs and outputs, as
+        :func:`find_parts` reads it.
+    structure : object
+        The network's visible parts, as ``skbimt._parts`` finds them.
+    threshold : float
+        The threshold that decides which weights are visible.
+
     Attributes
     ----------
     n_parts : int

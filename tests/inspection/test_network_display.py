@@ -111,7 +111,7 @@ def test_legend_explains_signs_widths_modules_and_q(cancer_pipeline):
         f"module {m}" for m in modules[modules >= 0]
     ]
     assert f"Q = {network.modularity_:.2f} (modularity_)" in entries
-    plain = NetworkDisplay.from_estimator(cancer_pipeline)
+    plain = NetworkDisplay.from_estimator(cancer_pipeline, color_modules=False)
     plain_entries = [t.get_text() for t in plain.legend_.get_texts()]
     assert "active neuron" in plain_entries
     assert not any(e.startswith("module ") for e in plain_entries)
