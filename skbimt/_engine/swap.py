@@ -82,6 +82,51 @@ def placement_cost(geometry, abs_weights, layer):
     return cost
 
 
+#: From this many neurons on, a layer without swap groups reads the
+#: placement-cost matrix lazily (:class:`LazyPlacementCost`): a one-hot input
+#: layer of 10,000 columns would need a 10,000 x 10,000 matrix (800 MB) of
+#: which the ``k`` candidates read a few rows and columns.
+LAZY_FROM_NEURONS = 1024
+
+
+class LazyPlacementCost:
+    """The rows, columns and entries of :func:`placement_cost`, on demand.
+
+    ``C`` is a sum of products ``A @ B`` (one per connection touching the
+    layer, ``A`` of shape ``(n_neurons, m)``, ``B`` of ``(m, n_slots)``, with
+    ``m`` the neighbouring layer's size); a row, a column or ``n`` entries
+    cost ``O(n * m)`` each instead of ``O(n^2 * m)`` for the whole matrix.
+    """
+
+    def __init__(self, geometry, abs_weights, layer):
+        members = geometry.tied_with(layer)
+        self.terms = []
+        for connection, ((pre, post), weight) in enumerate(
+            zip(geometry.connections, abs_weights, strict=True)
+        ):
+            slot_distance = geometry.slot_distance(connection)
+            if post in members:
+                pre_assignment = geometry.layers[pre].assignment
+                self.terms.append((weight.T, slot_distance[pre_assignment, :]))
+            if pre in members:
+                post_assignment = geometry.layers[post].assignment
+                self.terms.append((weight, slot_distance[:, post_assignment].T))
+
+    def row(self, neuron):
+        """``C[neuron, :]``."""
+        return sum(a[neuron] @ b for a, b in self.terms)
+
+    def column(self, slot):
+        """``C[:, slot]``."""
+        return sum(a @ b[:, slot] for a, b in self.terms)
+
+    def entries(self, neurons, slots):
+        """``C[neurons[i], slots[i]]`` for every ``i``."""
+        return sum(
+            np.einsum("ij,ji->i", a[neurons], b[:, slots]) for a, b in self.terms
+        )
+
+
 def swap_layer(geometry, abs_weights, layer, k):
     """Greedy swaps for the top-``k`` neurons of one layer, in place.
 
@@ -101,23 +146,36 @@ def swap_layer(geometry, abs_weights, layer, k):
     n_swaps : int
         Number of swaps made.
     """
-    cost = placement_cost(geometry, abs_weights, layer)
+    groups = geometry.layers[layer].swap_groups
+    lazy = groups is None and geometry.layers[layer].n_neurons >= LAZY_FROM_NEURONS
+    if lazy:
+        cost = LazyPlacementCost(geometry, abs_weights, layer)
+    else:
+        cost = placement_cost(geometry, abs_weights, layer)
     scores = neuron_scores(geometry, abs_weights, layer)
     candidates = np.argsort(-scores, kind="stable")[:k]
     assignment = geometry.layers[layer].assignment
     occupant = geometry.layers[layer].occupants()
     slots = np.arange(len(assignment))
-    groups = geometry.layers[layer].swap_groups
     n_swaps = 0
     for neuron in candidates:
         own_slot = assignment[neuron]
         # Change of l_w from exchanging `neuron` with the occupant of each slot.
-        change = (
-            cost[neuron, :]
-            + cost[occupant, own_slot]
-            - cost[neuron, own_slot]
-            - cost[occupant, slots]
-        )
+        if lazy:
+            row = cost.row(neuron)
+            change = (
+                row
+                + cost.column(own_slot)[occupant]
+                - row[own_slot]
+                - cost.entries(occupant, slots)
+            )
+        else:
+            change = (
+                cost[neuron, :]
+                + cost[occupant, own_slot]
+                - cost[neuron, own_slot]
+                - cost[occupant, slots]
+            )
         change[own_slot] = 0.0
         if groups is not None:
             change[groups != groups[own_slot]] = 0.0

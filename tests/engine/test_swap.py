@@ -301,3 +301,39 @@ def test_an_interrupted_pass_leaves_the_placement_as_it_was(monkeypatch):
     # The first layer had moved before the interrupt: the pass really undid it.
     monkeypatch.setattr(swap_module, "swap_layer", real_swap_layer)
     assert swap_module.swap_layer(geometry, weights, 0, 5) > 0
+
+
+@pytest.mark.parametrize("norm", ["l1", "l2"])
+def test_lazy_cost_makes_the_naive_greedy_decisions(norm, monkeypatch):
+    # Wide layers read the placement cost lazily; force that on small ones.
+    monkeypatch.setattr(swap_module, "LAZY_FROM_NEURONS", 2)
+    layer_sizes, k = [30, 12, 9, 3], 8
+    rng = np.random.RandomState(5)
+    fast = Geometry.stacked(layer_sizes, width=2.0, spacing=0.1, norm=norm)
+    naive = Geometry.stacked(layer_sizes, width=2.0, spacing=0.1, norm=norm)
+    layers = swappable_layers(fast)
+    total_swaps = 0
+    for _ in range(4):
+        weights = random_abs_weights(layer_sizes, rng)
+        n_fast = swap_pass(fast, weights, k, layers)
+        assert n_fast == swap_pass_naive(naive, weights, k, layers)
+        total_swaps += n_fast
+        for a, b in zip(fast.get_state(), naive.get_state(), strict=True):
+            np.testing.assert_array_equal(a, b)
+    assert total_swaps > 0
+
+
+def test_lazy_cost_reads_the_placement_cost_matrix():
+    layer_sizes = [15, 6, 4]
+    rng = np.random.RandomState(6)
+    geometry = Geometry.stacked(layer_sizes, width=2.0, spacing=0.1)
+    geometry.layers[1].assignment[:] = rng.permutation(6)
+    weights = random_abs_weights(layer_sizes, rng)
+    for layer in (0, 1, 2):
+        full = placement_cost(geometry, weights, layer)
+        lazy = swap_module.LazyPlacementCost(geometry, weights, layer)
+        n = len(full)
+        np.testing.assert_allclose(lazy.row(n - 1), full[n - 1], rtol=1e-12)
+        np.testing.assert_allclose(lazy.column(0), full[:, 0], rtol=1e-12)
+        rows, cols = rng.permutation(n), rng.permutation(n)
+        np.testing.assert_allclose(lazy.entries(rows, cols), full[rows, cols])
