@@ -233,7 +233,7 @@ class PruningFrontier:
 @validate_params(
     {
         "estimator": "no_validation",
-        "X": ["array-like"],
+        "X": ["array-like", "sparse matrix"],
         "y": ["array-like"],
         "n_points": [Interval(Integral, 2, None, closed="left")],
         "spacing": [StrOptions({"log", "linear"})],
@@ -278,7 +278,8 @@ def pruning_frontier(estimator, X, y, *, n_points=30, spacing="log", scoring=Non
     scoring : str, callable or None, default=None
         None measures the loss the network was trained on: the mean squared
         error (averaged over outputs) for a regressor, the log-loss of
-        ``predict_proba`` for a classifier. Otherwise a scikit-learn scorer
+        ``predict_proba`` for a classifier (per label, summed, for multilabel
+        ``y``). Otherwise a scikit-learn scorer
         name (see :func:`sklearn.metrics.get_scorer_names`) or a callable
         ``scorer(estimator, X, y)``; scorers are greater-is-better, so the
         frontier stores the negated score as ``loss``: ``"neg_log_loss"``
@@ -322,7 +323,13 @@ def pruning_frontier(estimator, X, y, *, n_points=30, spacing="log", scoring=Non
             loss_name = "log-loss"
 
             def loss(network):
-                return log_loss(y, network.predict_proba(X), labels=network.classes_)
+                proba = network.predict_proba(X)
+                if getattr(network, "out_activation_", None) == "logistic":
+                    # Multilabel: the labels' binary log-losses, summed per
+                    # row (the training loss), averaged over the rows.
+                    own = np.where(np.asarray(y) > 0, proba, 1.0 - proba)
+                    return float(-np.log(np.maximum(own, 1e-15)).sum(axis=1).mean())
+                return log_loss(y, proba, labels=network.classes_)
 
         else:
             loss_name = "mean squared error"

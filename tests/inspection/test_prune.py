@@ -4,11 +4,13 @@ import math
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
+from sklearn.datasets import make_multilabel_classification
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression
 from sklearn.metrics import accuracy_score, log_loss, mean_squared_error
 
-from skbimt import BIMTRegressor
+from skbimt import BIMTClassifier, BIMTRegressor
 from skbimt.inspection import (
     PruningFrontier,
     active_neuron_masks,
@@ -269,3 +271,22 @@ def test_frontier_bad_arguments(reg, task):
         pruning_frontier(reg, X, y[:-1])
     with pytest.raises(NotFittedError, match="pruning_frontier needs a fitted"):
         pruning_frontier(BIMTRegressor(), X, y)
+
+
+def test_frontier_of_a_multilabel_network_sums_the_labels_log_losses():
+    X, Y = make_multilabel_classification(80, n_features=5, n_classes=3, random_state=0)
+    clf = BIMTClassifier(max_iter=100, random_state=0).fit(X, Y)
+    frontier = pruning_frontier(clf, X, Y, n_points=5)
+    proba = clf.predict_proba(X)
+    full = -np.mean(np.sum(Y * np.log(proba) + (1 - Y) * np.log(1 - proba), axis=1))
+    assert frontier.loss[-1] == pytest.approx(full, rel=1e-9)
+
+
+def test_frontier_takes_sparse_X():
+    rng = np.random.RandomState(0)
+    X = sp.random(80, 6, density=0.3, format="csr", random_state=rng)
+    y = X[:, 0].toarray().ravel() + 0.1 * rng.randn(80)
+    reg = BIMTRegressor(max_iter=100, random_state=0).fit(X, y)
+    sparse = pruning_frontier(reg, X, y, n_points=5)
+    dense = pruning_frontier(reg, X.toarray(), y, n_points=5)
+    np.testing.assert_allclose(sparse.loss, dense.loss, rtol=1e-10)
