@@ -427,6 +427,11 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
         at those steps (see ``warm_start``), and keeps Adam's state for the
         next call. ``early_stopping`` and ``tol`` do not apply.
 
+        The schedule is resolved on the first call (``"auto"`` counts that
+        call's rows, so a stream of small batches gets the strength of a
+        small table: give a float or explicit phases for such streams) and
+        walked in steps of ``max_iter``, its final strength held after.
+
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
@@ -627,6 +632,11 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
         schedule has at those steps (see ``warm_start``), and keeps Adam's
         state for the next call. ``early_stopping`` and ``tol`` do not
         apply.
+
+        The schedule is resolved on the first call (``"auto"`` counts that
+        call's rows, so a stream of small batches gets the strength of a
+        small table: give a float or explicit phases for such streams) and
+        walked in steps of ``max_iter``, its final strength held after.
 
         Parameters
         ----------
