@@ -42,7 +42,7 @@ from _timing import (
 from sklearn.utils import check_random_state
 
 from skbimt import BIMTClassifier, BIMTRegressor
-from skbimt._base import initial_network
+from skbimt._building import initial_network
 from skbimt.datasets import make_symbolic, make_two_moons, paper_settings
 
 A, Y_STAR, K, SWAP_EVERY, LR = 2.0, 0.1, 6, 200, 1e-3

@@ -43,7 +43,7 @@ from _timing import (
 from torch import nn
 
 from skbimt import BIMTRegressor
-from skbimt._base import initial_network
+from skbimt._building import initial_network
 from skbimt._engine.training import TrainingData, train
 from skbimt.datasets import make_symbolic, make_two_moons
 from skbimt.nn import PAPER_SCHEDULE, lambda_values

@@ -6,43 +6,34 @@ the end, so a fit that fails (bad data, bad parameters, a diverged start)
 leaves the estimator exactly as it was.
 """
 
-import copy
 import types
 from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from numbers import Integral, Real
 
 import numpy as np
 import torch
 from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
+from ._building import DTYPES, initial_network, neuron_layer_positions
 from ._connectivity import (
     DEFAULT_THRESHOLD,
     modules_and_modularity,
 )
-from ._engine.geometry import DISTANCE_NORMS, Geometry
-from ._engine.network import ACTIVATIONS, MLP, FlatLayout, forward, init_parameters
-from ._engine.schedule import final_stretch_start, lambda_values, scaled
+from ._diagnosis import check_training_outcome, warn_about_training
+from ._engine.geometry import DISTANCE_NORMS
+from ._engine.network import ACTIVATIONS, MLP, forward
+from ._engine.schedule import lambda_values, scaled
 from ._engine.sparse import SparseRows
 from ._engine.swap import swappable_layers
-from ._engine.training import (
-    CHECK_EVERY,
-    Network,
-    TrainingData,
-    TrainingSettings,
-    train,
-)
+from ._engine.training import TrainingData, TrainingSettings, train
+from ._fit_data import ACCEPTED_DTYPES, token_ids, validate_fit_data
 from ._incremental import (
     check_same_network,
     continued_history,
@@ -59,8 +50,6 @@ from ._sparse_input import SPARSE_FORMATS, check_sparse_input
 from ._validation import warn
 from .exceptions import DivergenceWarning
 
-DTYPES = {"float32": torch.float32, "float64": torch.float64}
-
 #: The default lambda schedule, chosen on real tables (benchmarks/tabular.py):
 #: a weak quarter lets the network fit, then a ten times stronger cost
 #: sparsifies it and holds it sparse to the end. Unlike the paper's schedule
@@ -71,14 +60,6 @@ DEFAULT_SCHEDULE = ((3e-3, 0.25), (3e-2, 0.75))
 #: strengths then shrink as the square root of the rows up to the second
 #: (a tenth of the tuned strengths), and stay there beyond (see auto_schedule).
 AUTO_SCHEDULE_ROWS = (500, 50_000)
-_ACCEPTED_DTYPES = (np.float64, np.float32, np.int64, np.int32)
-#: Training loss of each output activation (``out_activation_``, named as
-#: scikit-learn's MLP names them).
-OUTPUT_LOSSES = {
-    "identity": "squared_error",
-    "softmax": "cross_entropy",
-    "logistic": "binary_cross_entropy",
-}
 
 
 def auto_schedule(n_rows):
@@ -174,193 +155,6 @@ def resolve_device(device):
     return resolved
 
 
-def token_ids(X, vocab_size=None):
-    """Check that ``X`` holds integer token ids; return them as int64."""
-    ids = np.asarray(X)
-    if ids.dtype.kind == "f" and not np.array_equal(ids, np.round(ids)):
-        raise ValueError(
-            "With embedding_dim set, X must hold integer token ids; it contains "
-            "non-integer values. Encode tokens as 0, 1, ..., vocab_size - 1."
-        )
-    if ids.size and ids.min() < 0:
-        raise ValueError("Token ids in X must be >= 0; found a negative id.")
-    if vocab_size is not None and ids.size and ids.max() >= vocab_size:
-        raise ValueError(
-            f"X holds token id {int(ids.max())}, but the model was fitted on ids "
-            f"0..{vocab_size - 1}; unseen tokens have no embedding."
-        )
-    return ids.astype(np.int64)
-
-
-#: Smallest table of unused embedding rows refused as a sign of sparse ids.
-SPARSE_VOCABULARY_ROWS = 1000
-
-
-def _check_dense_token_ids(ids, vocab_size, embedding_dim):
-    """Refuse ids so sparse that most of the embedding table would be unused.
-
-    The table has one row per id ``0 .. max id``; ids such as hashes or
-    database keys would make it huge (or not fit in memory at all).
-    """
-    n_used = np.unique(ids).size
-    if vocab_size > SPARSE_VOCABULARY_ROWS and vocab_size > 10 * n_used:
-        raise ValueError(
-            f"X holds token ids up to {vocab_size - 1} but only {n_used} distinct "
-            f"ones: the embedding table has a row for every id from 0, so it "
-            f"would hold {vocab_size:,} x {embedding_dim} parameters, nearly all "
-            "unused. Encode the tokens densely as 0, 1, ..., n_tokens - 1, for "
-            "example with sklearn.preprocessing.OrdinalEncoder."
-        )
-
-
-def _check_float32_range(array, name):
-    """Refuse values that are finite in float64 but overflow torch's float32."""
-    if issparse(array):
-        array = array.data
-    limit = np.finfo(np.float32).max
-    if array.size and np.abs(array).max() > limit:
-        raise ValueError(
-            f"{name} holds values too large for float32 (|value| > {limit:.3g}), "
-            "the precision BIMT trains in; rescale it, for example with "
-            "StandardScaler."
-        )
-
-
-def build_geometry(params, layer_sizes, n_tokens=None, input_shape=None):
-    """The neuron layers and slots of a network with these hyperparameters.
-
-    Parameters
-    ----------
-    params : dict
-        The estimator's ``get_params()``: ``A``, ``y_star``, ``distance``.
-    layer_sizes : list of int
-        Neurons per layer, input first (with token input, all tokens'
-        embedding dimensions together).
-    n_tokens : int, default=None
-        Tokens per sample, with token input.
-    input_shape : tuple of int, default=None
-        ``(height, width)`` of image input.
-
-    Returns
-    -------
-    geometry : Geometry
-    """
-    geometry = Geometry.stacked(
-        layer_sizes,
-        params["A"],
-        params["y_star"],
-        norm=params["distance"],
-        input_shape=input_shape,
-        n_tokens=n_tokens,
-    )
-    if input_shape is not None:
-        geometry.layers[0].swappable = False
-    return geometry
-
-
-def build_network(
-    params, loss, layer_sizes, n_tokens, vocab_size, input_shape, generator
-):
-    """Geometry, flat layout and initial parameters of a new network.
-
-    Parameters
-    ----------
-    params : dict
-        The estimator's ``get_params()``.
-    loss : {"squared_error", "cross_entropy"}
-        The estimator's training loss.
-    layer_sizes : list of int
-    n_tokens, vocab_size : int or None
-        Token input.
-    input_shape : tuple of int or None
-        Image input.
-    generator : torch.Generator
-        Draws the initial parameters.
-
-    Returns
-    -------
-    network : skbimt._engine.training.Network
-        Parameters on the CPU, in ``params["dtype"]``.
-    """
-    layout = FlatLayout(
-        layer_sizes,
-        n_tokens=n_tokens,
-        vocab_size=vocab_size if n_tokens else None,
-    )
-    return Network(
-        flat=init_parameters(layout, generator, DTYPES[params["dtype"]]),
-        layout=layout,
-        geometry=build_geometry(params, layer_sizes, n_tokens, input_shape),
-        activation=params["activation"],
-        loss=loss,
-    )
-
-
-def initial_network(
-    estimator,
-    layer_sizes,
-    rng,
-    n_tokens=None,
-    vocab_size=None,
-    input_shape=None,
-    loss=None,
-):
-    """The untrained network ``estimator.fit`` starts from, for a random state.
-
-    Parameters
-    ----------
-    estimator : BIMTRegressor or BIMTClassifier
-        Gives the hyperparameters and the loss.
-    layer_sizes : list of int
-    rng : numpy.random.RandomState
-        The fit's random state; one draw seeds the initial parameters.
-    n_tokens, vocab_size, input_shape : default=None
-        Token and image input, see :func:`build_network`.
-    loss : str, default=None
-        The training loss; None for the estimator's (``_FitData.loss`` tells
-        a multilabel classifier's).
-
-    Returns
-    -------
-    network : skbimt._engine.training.Network
-    """
-    generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
-    return build_network(
-        estimator.get_params(),
-        estimator._loss if loss is None else loss,
-        layer_sizes,
-        n_tokens,
-        vocab_size,
-        input_shape,
-        generator,
-    )
-
-
-def neuron_layer_positions(geometry, n_tokens=None, assignments=None):
-    """Positions per MLP neuron layer: token layers stacked into the input."""
-    positions = geometry.positions(assignments)
-    n_tokens = n_tokens or 1
-    return [np.vstack(positions[:n_tokens]), *positions[n_tokens:]]
-
-
-@dataclass
-class _FitData:
-    """Validated data of one fit, in training units, and what it tells."""
-
-    X: np.ndarray
-    target: np.ndarray
-    sample_weight: np.ndarray
-    validation: tuple
-    layer_sizes: list
-    n_tokens: int
-    vocab_size: int
-    input_shape: tuple
-    input_scaling: Scaling
-    target_scaling: Scaling
-    attributes: dict
-    loss: str = None
-
-
 def _renamed_init(init, owner):
     """``init`` under its subclass's name, so errors name the public class."""
     renamed = types.FunctionType(
@@ -374,60 +168,6 @@ def _renamed_init(init, owner):
     renamed.__qualname__ = f"{owner.__qualname__}.__init__"
     renamed.__doc__ = init.__doc__
     return renamed
-
-
-#: How the warning about a network that predicts a constant begins.
-LEARNED_NOTHING = "The fitted network predicts (almost) the same for every"
-
-
-def predicts_a_constant(estimator, X, y, sample_weight=None):
-    """Whether a fitted network's output hardly varies over ``X``.
-
-    For a classifier, its class probabilities vary by less than 0.01 although
-    ``y`` holds two classes or more; for a regressor, its predictions vary by
-    less than 1 % of the spread of ``y``. Samples of zero weight are left out.
-    """
-    classifier = hasattr(estimator, "predict_proba")
-    if y is None and not classifier:
-        return False
-    output = estimator.predict_proba(X) if classifier else estimator.predict(X)
-    output = np.asarray(output).reshape(len(output), -1)
-    if y is not None:
-        y = np.asarray(y)
-        if sample_weight is not None:
-            kept = np.asarray(sample_weight) > 0
-            output, y = output[kept], y[kept]
-        if classifier and np.unique(y).size < 2:
-            return False
-    if classifier:
-        return bool(np.ptp(output, axis=0).max() < 0.01)
-    return bool(np.ptp(output, axis=0).max() < 0.01 * np.ptp(y.astype(np.float64)))
-
-
-#: How many times the untrained network's loss the kept weights' training
-#: loss may reach before a fit counts as diverged. A network that the
-#: connection cost empties ends near the constant prediction's loss, about
-#: the untrained network's, so a factor of 2 leaves room for that.
-LOSS_RISE_LIMIT = 2.0
-
-
-def _loss_rise(log, window=CHECK_EVERY):
-    """Ratio of the kept weights' training loss to the first step's, if too high.
-
-    The kept weights are those of step ``best_step`` when early stopping
-    restored them, else the last step's; their loss is the mean over the
-    ``window`` steps before. Returns None when the ratio is at most
-    ``LOSS_RISE_LIMIT`` (or there is nothing to compare).
-    """
-    restored = log.validation_scores and log.best_step is not None
-    end = log.best_step if restored else log.n_iter
-    if end < 2 or log.loss_curve is None or len(log.loss_curve) < end:
-        return None
-    start = float(log.loss_curve[0])
-    kept = float(np.mean(log.loss_curve[max(1, end - window) : end]))
-    if start <= 0 or not np.isfinite(kept) or kept <= LOSS_RISE_LIMIT * start:
-        return None
-    return kept / start
 
 
 class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
@@ -614,7 +354,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self._check_weight_decay()
         device = resolve_device(self.device)
         rng = check_random_state(self.random_state)
-        data = self._validate_fit_data(X, y, sample_weight, hidden, rng)
+        data = validate_fit_data(self, X, y, sample_weight, hidden, rng)
         lambda_schedule = resolved_schedule(lambda_schedule, alpha, data)
         lambdas = lambda_values(lambda_schedule, self.max_iter)
         extra_attributes = {"lambda_schedule_": lambda_schedule} | (
@@ -631,10 +371,10 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         )
         with torch_threads(self.n_threads):
             log = self._train(network, data, lambdas, device, rng)
-        self._check_training_outcome(log)
+        check_training_outcome(self, log)
         extra_attributes["_optimizer_state"] = network.optimizer_state
         self._install(self._export(network, data, log) | extra_attributes)
-        self._warn_about_training(log, lambdas, X, y, sample_weight)
+        warn_about_training(self, log, lambdas, X, y, sample_weight)
         return self
 
     # -- continued training (warm_start, partial_fit; see _incremental) ------
@@ -654,8 +394,8 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self._check_weight_decay()
         device = resolve_device(self.device)
         rng = check_random_state(self.random_state)
-        data = self._validate_fit_data(
-            X, y, sample_weight, hidden, rng, classes=classes, hold_out=False
+        data = validate_fit_data(
+            self, X, y, sample_weight, hidden, rng, classes=classes, hold_out=False
         )
         schedule = resolved_schedule(self.lambda_schedule, self.alpha, data)
         network = initial_network(
@@ -692,7 +432,8 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         check_sparse_input(self, X)
         # The fitted network's features: their number and names.
         validate_data(self, X, accept_sparse=SPARSE_FORMATS, dtype=None, reset=False)
-        data = self._validate_fit_data(
+        data = validate_fit_data(
+            self,
             X,
             y,
             sample_weight,
@@ -722,12 +463,12 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             log = self._train(network, data, lambdas, device, rng, **settings)
         self._finish_continued(network, data, log, schedule, self)
         if not incremental:
-            self._warn_about_training(log, lambdas, X, y, sample_weight)
+            warn_about_training(self, log, lambdas, X, y, sample_weight)
         return self
 
     def _finish_continued(self, network, data, log, schedule, earlier):
         """Install the continued network; ``earlier``'s history comes first."""
-        self._check_training_outcome(log)
+        check_training_outcome(self, log)
         attributes = self._export(network, data, log)
         if earlier is not None:
             attributes = continued_history(earlier, attributes)
@@ -806,211 +547,6 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             validation_score=validation_score,
             verbose=self.verbose,
         )
-
-    def _check_training_outcome(self, log):
-        """Refuse a fit that never produced finite weights."""
-        if log.stop_reason == "diverged" and log.n_iter == 0:
-            raise ValueError(
-                f"Training of {type(self).__name__} diverged within its first "
-                "100 steps: the loss became NaN or infinite before any weights "
-                "could be kept. Lower learning_rate or lambda_schedule, or "
-                "scale X (and y for regression), for example with "
-                "standardize=True. The estimator was left as it was."
-            )
-
-    def _warn_about_training(self, log, lambdas, X, y, sample_weight):
-        stretch = final_stretch_start(lambdas)
-        unfinished = ""
-        if log.n_iter < stretch:
-            unfinished = (
-                f" It stopped before the last phase of lambda_schedule, which "
-                f"starts at step {stretch}, so the network may not be sparse "
-                "yet."
-            )
-        if log.stop_reason == "diverged":
-            warn(
-                "The training loss became NaN or infinite; training stopped and "
-                f"the model keeps the last finite weights, from step "
-                f"{log.n_iter}.{unfinished} Lower learning_rate or "
-                "lambda_schedule, or scale X (and y for regression).",
-                DivergenceWarning,
-            )
-        elif (rise := _loss_rise(log)) is not None:
-            warn(
-                f"The training loss ended {rise:.3g} times higher than the "
-                "untrained network's: training diverged without overflowing, "
-                f"and the model is worse than its starting point.{unfinished} "
-                "Lower learning_rate or lambda_schedule, or scale X (and y "
-                "for regression).",
-                DivergenceWarning,
-            )
-        elif predicts_a_constant(self, X, y, sample_weight):
-            warn(
-                f"{LEARNED_NOTHING} training sample: it has learned nothing, "
-                "and its wiring (modules_, feature_importances_, the plots) is "
-                f"noise around zero.{unfinished} Either the connection cost "
-                "shrank every weight to about zero (weaken lambda_schedule, or let "
-                "BIMTRegressorCV / BIMTClassifierCV choose it), or training "
-                "was too short (raise max_iter), or the inputs carry no "
-                "signal about y.",
-                UserWarning,
-            )
-        elif log.stop_reason == "interrupted":
-            warn(
-                f"Training interrupted by user at step {log.interrupted_at}; the "
-                f"model keeps the weights of step {log.n_iter}, the last check."
-                f"{unfinished}",
-                UserWarning,
-            )
-
-    def _validate_fit_data(
-        self,
-        X,
-        y,
-        sample_weight,
-        hidden,
-        rng,
-        classes=None,
-        scalings=None,
-        hold_out=True,
-    ):
-        """Check the data and bring it to training units, touching nothing.
-
-        ``classes`` fixes a classifier's classes (``partial_fit``);
-        ``scalings``, a pair ``(input_scaling, target_scaling)``, replaces
-        the standardisation fitted on this data by that of a network being
-        trained on (continued training); ``hold_out=False`` holds no rows
-        out for early stopping (``partial_fit``).
-        """
-        # validate_data records n_features_in_ and feature_names_in_ on the
-        # estimator it is given: give it a copy, so that a failure below
-        # leaves this estimator as it was.
-        if issparse(y):
-            raise ValueError(
-                "y is a sparse matrix; BIMT estimators need a dense target. "
-                "Convert it with y.toarray()."
-            )
-        probe = copy.copy(self)
-        target_names = _column_names(y)
-        check_sparse_input(self, X)
-        X, y = validate_data(
-            probe,
-            X,
-            y,
-            accept_sparse=SPARSE_FORMATS,
-            dtype=_ACCEPTED_DTYPES,
-            multi_output=self._multi_output_y,
-            y_numeric=self._scales_target,
-        )
-        target, attributes = self._encode_targets(y, classes)
-        _check_float32_range(target, "y")
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=np.float64, ensure_non_negative=True
-            )
-        attributes["n_features_in_"] = probe.n_features_in_
-        if hasattr(probe, "feature_names_in_"):
-            attributes["feature_names_in_"] = probe.feature_names_in_
-        if target_names is not None and len(target_names) == target.shape[1]:
-            attributes["target_names_"] = np.asarray(target_names, dtype=object)
-
-        n_tokens = vocab_size = None
-        if self.embedding_dim is None:
-            X = X.astype(np.float64)
-            _check_float32_range(X, "X")
-            n_inputs = X.shape[1]
-        else:
-            X = token_ids(X)
-            vocab_size = int(X.max()) + 1
-            _check_dense_token_ids(X, vocab_size, self.embedding_dim)
-            attributes["vocab_size_"] = vocab_size
-            n_tokens = X.shape[1]
-            n_inputs = n_tokens * self.embedding_dim
-        input_shape = self._validated_input_shape(X.shape[1])
-
-        validation = None
-        if self.early_stopping and hold_out:
-            X, target, sample_weight, validation = self._split_validation(
-                X, target, sample_weight, rng, attributes["out_activation_"]
-            )
-        input_scaling = target_scaling = None
-        if scalings is not None:
-            input_scaling, target_scaling = scalings
-            if input_scaling is not None:
-                X = input_scaling.transform(X)
-            if target_scaling is not None:
-                target = target_scaling.transform(target)
-        elif n_tokens is None:
-            input_scaling = (
-                Scaling.fit(X, sample_weight, per_column=input_shape is None)
-                if self.standardize
-                else Scaling.identity(n_inputs)
-            )
-            X = input_scaling.transform(X)
-        if self._scales_target and scalings is None:
-            target_scaling = (
-                Scaling.fit(target, sample_weight)
-                if self.standardize
-                else Scaling.identity(target.shape[1])
-            )
-            target = target_scaling.transform(target)
-        if validation is not None:
-            X_val, target_val, weight_val = validation
-            if input_scaling is not None:
-                X_val = input_scaling.transform(X_val)
-            if target_scaling is not None:
-                target_val = target_scaling.transform(target_val)
-            validation = (X_val, target_val, weight_val)
-        return _FitData(
-            X=X,
-            target=target,
-            sample_weight=sample_weight,
-            validation=validation,
-            layer_sizes=[n_inputs, *hidden, target.shape[1]],
-            n_tokens=n_tokens,
-            vocab_size=vocab_size,
-            input_shape=input_shape,
-            input_scaling=input_scaling,
-            target_scaling=target_scaling,
-            attributes=attributes,
-            loss=OUTPUT_LOSSES[attributes["out_activation_"]],
-        )
-
-    def _split_validation(self, X, target, sample_weight, rng, out_activation):
-        """Hold out ``validation_fraction`` of the samples for early stopping."""
-        if self.tol is None:
-            raise ValueError(
-                "early_stopping=True needs tol: the held-out rows are checked "
-                "for an improvement of at least tol, and tol=None would hold "
-                f"out validation_fraction={self.validation_fraction} of the "
-                "rows without ever checking them. Set tol (1e-4 by default) "
-                "or early_stopping=False."
-            )
-        n_samples = X.shape[0]
-        n_validation = int(np.ceil(self.validation_fraction * n_samples))
-        if n_validation < 2 or n_samples - n_validation < 2:
-            raise ValueError(
-                f"early_stopping=True holds out validation_fraction="
-                f"{self.validation_fraction} of the {n_samples} samples, which "
-                "leaves too few to train on or to validate with (at least 2 "
-                "of each are needed). Use more samples, change "
-                "validation_fraction, or set early_stopping=False."
-            )
-        stratify = self._stratify(target, out_activation)
-        weights = np.ones(n_samples) if sample_weight is None else sample_weight
-        seed = rng.randint(np.iinfo(np.int32).max)
-        parts = train_test_split(
-            X,
-            target,
-            weights,
-            test_size=n_validation,
-            random_state=seed,
-            stratify=stratify,
-        )
-        X, X_val, target, target_val, weights, weights_val = parts
-        if sample_weight is None:
-            return X, target, None, (X_val, target_val, None)
-        return X, target, weights, (X_val, target_val, weights_val)
 
     def _stratify(self, target, out_activation):
         """Labels to stratify the validation split on; None for regression."""
@@ -1158,7 +694,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         check_is_fitted(self)
         check_sparse_input(self, X)
         X = validate_data(
-            self, X, accept_sparse=SPARSE_FORMATS, dtype=_ACCEPTED_DTYPES, reset=False
+            self, X, accept_sparse=SPARSE_FORMATS, dtype=ACCEPTED_DTYPES, reset=False
         )
         if self.embedding_dim is not None:
             X = token_ids(X, self.vocab_size_)
@@ -1302,17 +838,6 @@ def _checked_names(names, count, parameter, what):
 
 def _numpy_or_none(tensor):
     return None if tensor is None else tensor.numpy().copy()
-
-
-def _column_names(y):
-    """Names of the target columns: a Series' name, a DataFrame's columns."""
-    columns = getattr(y, "columns", None)
-    if columns is not None:
-        return [str(c) for c in columns]
-    name = getattr(y, "name", None)
-    if name is not None and getattr(y, "ndim", 0) == 1:
-        return [str(name)]
-    return None
 
 
 def _parameter_attributes(

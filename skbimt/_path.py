@@ -22,9 +22,12 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils import _safe_indexing, check_random_state
 
-from ._base import initial_network, resolve_device, resolved_schedule, torch_threads
+from ._base import resolve_device, resolved_schedule, torch_threads
+from ._building import initial_network
 from ._connectivity import DEFAULT_THRESHOLD, active_neuron_masks
+from ._diagnosis import check_training_outcome
 from ._engine.schedule import lambda_values
+from ._fit_data import validate_fit_data
 from ._parts import path_strengths
 
 #: Steps of every stage after the first, as a fraction of ``max_iter``.
@@ -98,7 +101,7 @@ def _warm_path(estimator, X, y, sample_weight, alphas):
     estimator._check_weight_decay()
     device = resolve_device(estimator.device)
     rng = check_random_state(estimator.random_state)
-    data = estimator._validate_fit_data(X, y, sample_weight, hidden, rng)
+    data = validate_fit_data(estimator, X, y, sample_weight, hidden, rng)
     network = initial_network(
         estimator,
         data.layer_sizes,
@@ -118,7 +121,7 @@ def _warm_path(estimator, X, y, sample_weight, alphas):
         network.flat = network.flat.to(dtype)
         with torch_threads(estimator.n_threads):
             log = estimator._train(network, data, lambdas, device, rng)
-        estimator._check_training_outcome(log)
+        check_training_outcome(estimator, log)
         attributes = estimator._export(network, data, log)
         estimator._install(attributes | {"lambda_schedule_": schedule})
         yield estimator

@@ -15,7 +15,8 @@ import zipfile
 import numpy as np
 import torch
 
-from ._base import BaseBIMT, build_geometry, neuron_layer_positions
+from ._base import BaseBIMT
+from ._building import build_geometry, neuron_layer_positions
 from ._estimators import BIMTClassifier, BIMTRegressor
 
 FORMAT = "skbimt-safe-2"

@@ -10,8 +10,9 @@ from sklearn.feature_selection import SelectFromModel
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._base import LEARNED_NOTHING, BaseBIMT, predicts_a_constant
+from ._base import BaseBIMT
 from ._connectivity import DEFAULT_THRESHOLD
+from ._diagnosis import LEARNED_NOTHING, predicts_a_constant
 from ._folds import indexable_rows
 from ._heldout import heldout_knockout_test
 from ._parts import path_strengths

@@ -15,7 +15,8 @@ from sklearn.datasets import load_iris
 from sklearn.exceptions import NotFittedError
 
 from skbimt import BIMTClassifier, BIMTRegressor, DivergenceWarning
-from skbimt._base import DEFAULT_SCHEDULE, _loss_rise, auto_schedule
+from skbimt._base import DEFAULT_SCHEDULE, auto_schedule
+from skbimt._diagnosis import _loss_rise
 from skbimt._engine import training
 from skbimt._engine.training import CHECK_EVERY, TrainingLog
 

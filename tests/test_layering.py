@@ -61,6 +61,9 @@ LAYERS = [
             "skbimt._sparse_input",
             "skbimt._incremental",
             "skbimt._parts",
+            "skbimt._building",
+            "skbimt._fit_data",
+            "skbimt._diagnosis",
         ],
     ),
     (

@@ -23,8 +23,8 @@ from sklearn.base import is_classifier
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import validate_data
 
-from .._base import _ACCEPTED_DTYPES, token_ids
 from .._connectivity import DEFAULT_THRESHOLD
+from .._fit_data import ACCEPTED_DTYPES, token_ids
 from .._parts import find_part_structure, part_contributions
 from ._names import named_network
 
@@ -126,7 +126,7 @@ class Parts:
         if not transformed:
             X = self._named.transform(X)
         if transformed != "checked":
-            X = validate_data(network, X, dtype=_ACCEPTED_DTYPES, reset=False)
+            X = validate_data(network, X, dtype=ACCEPTED_DTYPES, reset=False)
         if network.embedding_dim is not None:
             ids = token_ids(X, network.vocab_size_)
             return network.embedding_[ids].reshape(len(ids), -1)
