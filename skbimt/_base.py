@@ -6,7 +6,6 @@ the end, so a fit that fails (bad data, bad parameters, a diverged start)
 leaves the estimator exactly as it was.
 """
 
-import types
 from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
 from dataclasses import replace
@@ -155,21 +154,6 @@ def resolve_device(device):
     return resolved
 
 
-def _renamed_init(init, owner):
-    """``init`` under its subclass's name, so errors name the public class."""
-    renamed = types.FunctionType(
-        init.__code__,
-        init.__globals__,
-        init.__name__,
-        init.__defaults__,
-        init.__closure__,
-    )
-    renamed.__kwdefaults__ = init.__kwdefaults__
-    renamed.__qualname__ = f"{owner.__qualname__}.__init__"
-    renamed.__doc__ = init.__doc__
-    return renamed
-
-
 class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
     """Base class of BIMT estimators. Use BIMTRegressor or BIMTClassifier."""
 
@@ -287,11 +271,6 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         # Numeric X may be a scipy sparse matrix (skbimt._sparse_input).
         tags.input_tags.sparse = True
         return tags
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "__init__" not in vars(cls):
-            cls.__init__ = _renamed_init(cls.__init__, cls)
 
     # -- hooks for the subclasses -------------------------------------------
 
