@@ -295,7 +295,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
     def _validation_score(self, output, target, sample_weight, loss):
         """Score (greater is better) of network outputs on validation data.
 
-        ``loss`` is the network's training loss (``OUTPUT_LOSSES``).
+        ``loss`` is the network's training loss (``skbimt._fit_data.OUTPUT_LOSSES``).
         """
 
     #: Whether y may have several columns, and is standardised with X.

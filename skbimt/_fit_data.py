@@ -121,6 +121,10 @@ def validate_fit_data(
 ):
     """Check the data and bring it to training units, touching nothing.
 
+    ``estimator`` gives the parameters and the subclass hooks
+    (``_encode_targets``, ``_validated_input_shape``, ``_stratify``) and is
+    left as it was.
+
     ``classes`` fixes a classifier's classes (``partial_fit``);
     ``scalings``, a pair ``(input_scaling, target_scaling)``, replaces
     the standardisation fitted on this data by that of a network being
@@ -223,7 +227,7 @@ def validate_fit_data(
 
 
 def split_validation(estimator, X, target, sample_weight, rng, out_activation):
-    """Hold out ``validation_fraction`` of the samples for early stopping."""
+    """Hold out ``estimator.validation_fraction`` of the samples for early stopping."""
     if estimator.tol is None:
         raise ValueError(
             "early_stopping=True needs tol: the held-out rows are checked "
