@@ -13,6 +13,8 @@ from skbimt._folds import fit_on_rows, shuffled_folds
 from skbimt._parts import path_strengths
 from skbimt._path import fold_path, path_segments, stage_steps
 
+from .outcomes import outcome
+
 SMALL = {"alphas": (0.3, 3.0), "cv": 2, "max_iter": 200, "random_state": 0}
 
 
@@ -144,19 +146,37 @@ def test_the_default_alpha_starts_its_own_fresh_path(regression):
     assert [list(s) for s in path_segments(np.array([0.5, 2.0]))] == [[0.5, 2.0]]
 
 
-def test_warm_stages_prune_like_fresh_fits():
-    # The last stage starts from the weakest fit and trains an eighth of
-    # max_iter at ten times the strength; it must end as sparse as a fresh fit.
+@outcome(at_most=3)
+def warm_stage_inputs_beside_a_fresh_fit(seed):
+    """How many inputs a warm stage at ten times the strength keeps beyond,
+    or short of, a fresh fit at that strength (of 6).
+
+    The stage starts from the default's fit and trains an eighth of
+    max_iter, so it lags a fresh fit: 0 to 2 inputs apart over seeds 0-9
+    under the default and avx2 kernels (an earlier test asked for none, which
+    held on seed 0 only).
+    """
     X, y = make_regression(
-        n_samples=200, n_features=6, n_informative=2, noise=1.0, random_state=0
+        n_samples=200, n_features=6, n_informative=2, noise=1.0, random_state=seed
     )
     train, test = np.arange(150), np.arange(150, 200)
     stages = fold_path(
-        BIMTRegressor(random_state=0), X, y, None, train, test, np.array([1.0, 10.0])
+        BIMTRegressor(random_state=seed),
+        X,
+        y,
+        None,
+        train,
+        test,
+        np.array([1.0, 10.0]),
     )
-    fresh = fit_on_rows(BIMTRegressor(alpha=10.0, random_state=0), X, y, None, train)
+    fresh = fit_on_rows(BIMTRegressor(alpha=10.0, random_state=seed), X, y, None, train)
     assert stages[1]["active_hidden"] <= stages[0]["active_hidden"]
-    assert stages[1]["inputs"] == int((path_strengths(fresh) > 0.01).sum())
+    return abs(stages[1]["inputs"] - int((path_strengths(fresh) > 0.01).sum()))
+
+
+@pytest.mark.trained
+def test_warm_stages_prune_like_fresh_fits():
+    warm_stage_inputs_beside_a_fresh_fit.check()
 
 
 def test_integer_cv_shuffles_and_stratifies():
