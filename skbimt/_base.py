@@ -458,7 +458,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             warn(
                 "The training loss became NaN or infinite; training stopped and "
                 "the model keeps the last finite weights. Lower learning_rate "
-                "or lambda_schedule, or scale X (and y for regression).",
+                "or alpha, or scale X (and y for regression).",
                 DivergenceWarning,
             )
 

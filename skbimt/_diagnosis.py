@@ -72,7 +72,7 @@ def check_training_outcome(estimator, log):
         raise ValueError(
             f"Training of {type(estimator).__name__} diverged within its first "
             "100 steps: the loss became NaN or infinite before any weights "
-            "could be kept. Lower learning_rate or lambda_schedule, or "
+            "could be kept. Lower learning_rate or alpha, or "
             "scale X (and y for regression), for example with "
             "standardize=True. The estimator was left as it was."
         )
@@ -92,8 +92,8 @@ def warn_about_training(estimator, log, lambdas, X, y, sample_weight):
         warn(
             "The training loss became NaN or infinite; training stopped and "
             f"the model keeps the last finite weights, from step "
-            f"{log.n_iter}.{unfinished} Lower learning_rate or "
-            "lambda_schedule, or scale X (and y for regression).",
+            f"{log.n_iter}.{unfinished} Lower learning_rate or alpha, or "
+            "scale X (and y for regression).",
             DivergenceWarning,
         )
     elif (rise := _loss_rise(log)) is not None:
@@ -101,8 +101,8 @@ def warn_about_training(estimator, log, lambdas, X, y, sample_weight):
             f"The training loss ended {rise:.3g} times higher than the "
             "untrained network's: training diverged without overflowing, "
             f"and the model is worse than its starting point.{unfinished} "
-            "Lower learning_rate or lambda_schedule, or scale X (and y "
-            "for regression).",
+            "Lower learning_rate or alpha, or scale X (and y for "
+            "regression).",
             DivergenceWarning,
         )
     elif predicts_a_constant(estimator, X, y, sample_weight):
@@ -110,7 +110,7 @@ def warn_about_training(estimator, log, lambdas, X, y, sample_weight):
             f"{LEARNED_NOTHING} training sample: it has learned nothing, "
             "and its wiring (modules_, feature_importances_, the plots) is "
             f"noise around zero.{unfinished} Either the connection cost "
-            "shrank every weight to about zero (weaken lambda_schedule, or let "
+            "shrank every weight to about zero (lower alpha, or let "
             "BIMTRegressorCV / BIMTClassifierCV choose it), or training "
             "was too short (raise max_iter), or the inputs carry no "
             "signal about y.",

@@ -294,8 +294,8 @@ class BIMTSelector(SelectFromModel):
                 f"BIMTSelector's network predicts (almost) the same for every "
                 f"sample: lambda was so strong that training shrank every weight "
                 f"to about zero, so its wiring means nothing (it "
-                f"kept {int(kept.sum())} of {kept.size} features). Weaken the "
-                "estimator's lambda_schedule, or let BIMTRegressorCV / "
+                f"kept {int(kept.sum())} of {kept.size} features). Lower the "
+                "estimator's alpha, or let BIMTRegressorCV / "
                 "BIMTClassifierCV choose it.",
             )
         elif kept.size > 1 and kept.all() and not hasattr(self, "heldout_pvalues_"):

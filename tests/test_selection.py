@@ -391,7 +391,7 @@ def test_a_collapsed_network_is_reported_not_read(estimator_class):
     # One warning, the selector's (the estimator's own says the same).
     said = [m for m in messages if "predicts (almost)" in m]
     assert len(said) == 1 and said[0].startswith("BIMTSelector's network")
-    assert "Weaken the" in said[0]
+    assert "Lower the estimator's alpha" in said[0]
     assert not any("Strengthen" in m for m in messages)
 
 
