@@ -10,6 +10,8 @@ Five-fold cross-validation, every model in the same run, one thread each:
 * ``BIMT-CV``: ``BIMTRegressorCV()`` / ``BIMTClassifierCV()`` with their
   default ``alphas`` (inner shuffled folds over the strength path, the
   paired one-standard-error rule);
+* ``BIMT-grid``: the README's ``GridSearchCV(BIMT(), {"alpha": [0.3, 1,
+  3, 10]})`` with its default inner 5-fold CV (skipped with ``--no-cv``);
 * ``MLP``: ``MLPRegressor()`` / ``MLPClassifier()`` defaults behind a
   ``StandardScaler`` (for regression the target is standardized too, with
   ``TransformedTargetRegressor``, as a careful user would);
@@ -91,7 +93,7 @@ from sklearn.ensemble import (
 from sklearn.feature_selection import SelectFromModel
 from sklearn.linear_model import LassoCV, LogisticRegression, RidgeCV
 from sklearn.metrics import check_scoring
-from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
@@ -106,6 +108,9 @@ from skbimt import (
 from skbimt._base import DEFAULT_SCHEDULE
 from skbimt._connectivity import DEFAULT_THRESHOLD, active_neuron_masks
 from skbimt._parts import path_strengths
+
+#: The README's grid search over the strength (the default, 1, included).
+README_GRID = [0.3, 1.0, 3.0, 10.0]
 
 SKLEARN_SETS = (
     "diabetes",
@@ -222,6 +227,9 @@ def models(task, with_cv, input_cost=None, fixed_schedule=False, seed=0, frame=F
     found = {
         "BIMT": bimt_input(bimt(random_state=seed)),
         "BIMT-CV": bimt_input(bimt_cv(random_state=seed)),
+        "BIMT-grid": bimt_input(
+            GridSearchCV(bimt(random_state=seed), {"alpha": README_GRID})
+        ),
         **found,
     }
     if frame:
@@ -235,7 +243,7 @@ def models(task, with_cv, input_cost=None, fixed_schedule=False, seed=0, frame=F
             BIMTSelector(bimt(random_state=seed)), bimt(random_state=seed)
         )
     if not with_cv:
-        del found["BIMT-CV"]
+        del found["BIMT-CV"], found["BIMT-grid"]
     if input_cost is not None:
         found[f"BIMT input_cost={input_cost:g}"] = bimt_input(
             bimt(input_cost=input_cost, random_state=seed)
@@ -262,6 +270,8 @@ def network_summary(estimator, thresholds):
     """Active hidden neurons and the kept-input mask of a fitted BIMT model."""
     if isinstance(estimator, Pipeline):
         estimator = estimator[-1]
+    if isinstance(estimator, GridSearchCV):
+        estimator = estimator.best_estimator_
     masks = active_neuron_masks(estimator.scaled_coefs_, DEFAULT_THRESHOLD)
     hidden = sum(int(mask.sum()) for mask in masks[1:-1])
     total = sum(mask.size for mask in masks[1:-1])
@@ -300,7 +310,10 @@ def fit_fold(label, model, X, y, train, test, thresholds):
     elif label.startswith("BIMT"):
         found["network"] = network_summary(model, thresholds)
         final = model[-1] if isinstance(model, Pipeline) else model
-        found["alpha"] = getattr(final, "alpha_", None)
+        if isinstance(final, GridSearchCV):
+            found["alpha"] = final.best_params_["alpha"]
+        else:
+            found["alpha"] = getattr(final, "alpha_", None)
     return found
 
 
