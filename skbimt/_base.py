@@ -327,17 +327,25 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             return self._continue(X, y, sample_weight, incremental=False)
         return self._fit(X, y, sample_weight, self.lambda_schedule, self.alpha)
 
-    def _fit(self, X, y, sample_weight, lambda_schedule, alpha, extra_attributes=None):
-        """Train with ``alpha`` times ``lambda_schedule``; install with extras."""
+    def _new_network(self, X, y, sample_weight, **fit_data_options):
+        """Checked fit data and an untrained network for it.
+
+        The start of every training from scratch (``fit``, a first
+        ``partial_fit``, a CV fold's path). ``fit_data_options`` go to
+        :func:`~skbimt._fit_data.validate_fit_data`.
+
+        Returns
+        -------
+        data, network, device, rng
+            The data to train on, the network, the torch device and the
+            random state that drew the validation split and the weights.
+        """
         hidden = self._validated_hidden_sizes()
         self._check_weight_decay()
         device = resolve_device(self.device)
         rng = check_random_state(self.random_state)
-        data = validate_fit_data(self, X, y, sample_weight, hidden, rng)
-        lambda_schedule = resolved_schedule(lambda_schedule, alpha, data)
-        lambdas = lambda_values(lambda_schedule, self.max_iter)
-        extra_attributes = {"lambda_schedule_": lambda_schedule} | (
-            extra_attributes or {}
+        data = validate_fit_data(
+            self, X, y, sample_weight, hidden, rng, **fit_data_options
         )
         network = initial_network(
             self,
@@ -347,6 +355,16 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
             data.vocab_size,
             data.input_shape,
             data.loss,
+        )
+        return data, network, device, rng
+
+    def _fit(self, X, y, sample_weight, lambda_schedule, alpha, extra_attributes=None):
+        """Train with ``alpha`` times ``lambda_schedule``; install with extras."""
+        data, network, device, rng = self._new_network(X, y, sample_weight)
+        lambda_schedule = resolved_schedule(lambda_schedule, alpha, data)
+        lambdas = lambda_values(lambda_schedule, self.max_iter)
+        extra_attributes = {"lambda_schedule_": lambda_schedule} | (
+            extra_attributes or {}
         )
         with torch_threads(self.n_threads):
             log = self._train(network, data, lambdas, device, rng)
@@ -369,23 +387,10 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
 
     def _start_partial_fit(self, X, y, sample_weight, classes):
         """First ``partial_fit`` call: a new network, one pass over the rows."""
-        hidden = self._validated_hidden_sizes()
-        self._check_weight_decay()
-        device = resolve_device(self.device)
-        rng = check_random_state(self.random_state)
-        data = validate_fit_data(
-            self, X, y, sample_weight, hidden, rng, classes=classes, hold_out=False
+        data, network, device, rng = self._new_network(
+            X, y, sample_weight, classes=classes, hold_out=False
         )
         schedule = resolved_schedule(self.lambda_schedule, self.alpha, data)
-        network = initial_network(
-            self,
-            data.layer_sizes,
-            rng,
-            data.n_tokens,
-            data.vocab_size,
-            data.input_shape,
-            data.loss,
-        )
         lambdas = partial_fit_lambdas(
             schedule,
             self.max_iter,

@@ -20,14 +20,12 @@ import warnings
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils import _safe_indexing
 
-from ._base import resolve_device, resolved_schedule, torch_threads
-from ._building import initial_network
+from ._base import resolved_schedule, torch_threads
 from ._connectivity import DEFAULT_THRESHOLD, active_neuron_masks
 from ._diagnosis import check_training_outcome
 from ._engine.schedule import lambda_values
-from ._fit_data import validate_fit_data
 from ._parts import path_strengths
 
 #: Steps of every stage after the first, as a fraction of ``max_iter``.
@@ -97,20 +95,7 @@ def path_segments(alphas):
 
 def _warm_path(estimator, X, y, sample_weight, alphas):
     """Yield ``estimator`` fitted at each of ``alphas`` in turn, warm-started."""
-    hidden = estimator._validated_hidden_sizes()
-    estimator._check_weight_decay()
-    device = resolve_device(estimator.device)
-    rng = check_random_state(estimator.random_state)
-    data = validate_fit_data(estimator, X, y, sample_weight, hidden, rng)
-    network = initial_network(
-        estimator,
-        data.layer_sizes,
-        rng,
-        data.n_tokens,
-        data.vocab_size,
-        data.input_shape,
-        data.loss,
-    )
+    data, network, device, rng = estimator._new_network(X, y, sample_weight)
     dtype = network.flat.dtype
     for stage, alpha in enumerate(alphas):
         schedule = resolved_schedule(estimator.lambda_schedule, alpha, data)
