@@ -17,7 +17,7 @@ from ._estimators import (
     BIMTRegressor,
 )
 from ._folds import indexable_rows, shuffled_folds
-from ._path import fold_path
+from ._path import DEFAULT_ALPHA, fold_path
 from ._sparse_input import SPARSE_FORMATS
 
 #: Strengths tried by default: multipliers of ``lambda_schedule``, a decade
@@ -286,7 +286,7 @@ class _PathMixin:
         scores = np.column_stack(
             [results[f"split{k}_test_score"] for k in range(len(splits))]
         )
-        defaults = np.flatnonzero(alphas == 1.0)
+        defaults = np.flatnonzero(alphas == DEFAULT_ALPHA)
         best = paired_choice(
             scores,
             results["mean_active_hidden"],

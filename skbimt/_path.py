@@ -28,6 +28,10 @@ from ._diagnosis import check_training_outcome
 from ._engine.schedule import lambda_values
 from ._parts import path_strengths
 
+#: The single estimators' default strength: it starts a path of its own, and
+#: the CV estimators keep it unless another strength is significantly better.
+DEFAULT_ALPHA = 1.0
+
 #: Steps of every stage after the first, as a fraction of ``max_iter``.
 STAGE_FRACTION = 0.125
 
@@ -87,8 +91,8 @@ def path_segments(alphas):
     first strength.
     """
     alphas = np.asarray(alphas, dtype=np.float64)
-    split = int(np.searchsorted(alphas, 1.0))
-    if split == 0 or split == len(alphas) or alphas[split] != 1.0:
+    split = int(np.searchsorted(alphas, DEFAULT_ALPHA))
+    if split == 0 or split == len(alphas) or alphas[split] != DEFAULT_ALPHA:
         return [alphas]
     return [alphas[:split], alphas[split:]]
 
