@@ -135,76 +135,11 @@ def paired_choice(scores, active_hidden, default=None):
 class _PathMixin:
     """Cross-validated choice of the regularization strength, then a refit."""
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(20, 20),
-        *,
-        alphas=DEFAULT_ALPHAS,
-        cv=3,
-        n_jobs=None,
-        activation="silu",
-        lambda_schedule="auto",
-        A=2.0,
-        y_star=0.1,
-        k=6,
-        swap_every=200,
-        swap_inputs=True,
-        swap_outputs=True,
-        distance="l1",
-        input_shape=None,
-        embedding_dim=None,
-        cost_reduction="sum",
-        input_cost=1.0,
-        standardize=True,
-        max_iter=2000,
-        learning_rate=1e-2,
-        weight_decay=0.0,
-        batch_size=None,
-        early_stopping=False,
-        validation_fraction=0.1,
-        n_iter_no_change=10,
-        tol=1e-4,
-        dtype="float32",
-        random_state=None,
-        verbose=0,
-        device="cpu",
-        n_threads=1,
-        snapshot_every=None,
-    ):
+    def _set_path_parameters(self, alphas, cv, n_jobs):
+        """Set the search's own parameters; drop the single fit's it replaces."""
         self.alphas = alphas
         self.cv = cv
         self.n_jobs = n_jobs
-        super().__init__(
-            hidden_layer_sizes,
-            activation=activation,
-            lambda_schedule=lambda_schedule,
-            A=A,
-            y_star=y_star,
-            k=k,
-            swap_every=swap_every,
-            swap_inputs=swap_inputs,
-            swap_outputs=swap_outputs,
-            distance=distance,
-            input_shape=input_shape,
-            embedding_dim=embedding_dim,
-            cost_reduction=cost_reduction,
-            input_cost=input_cost,
-            standardize=standardize,
-            max_iter=max_iter,
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            batch_size=batch_size,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            tol=tol,
-            dtype=dtype,
-            random_state=random_state,
-            verbose=verbose,
-            device=device,
-            n_threads=n_threads,
-            snapshot_every=snapshot_every,
-        )
         # The strength is chosen from alphas, not set: alpha_ holds it.
         del self.alpha
         # Each fit searches the path anew: no warm_start, no partial_fit.
@@ -408,9 +343,6 @@ class BIMTRegressorCV(_PathMixin, BIMTRegressor):
     ):
         super().__init__(
             hidden_layer_sizes,
-            alphas=alphas,
-            cv=cv,
-            n_jobs=n_jobs,
             activation=activation,
             lambda_schedule=lambda_schedule,
             A=A,
@@ -440,6 +372,7 @@ class BIMTRegressorCV(_PathMixin, BIMTRegressor):
             n_threads=n_threads,
             snapshot_every=snapshot_every,
         )
+        self._set_path_parameters(alphas, cv, n_jobs)
 
     _single_estimator = BIMTRegressor
 
@@ -522,9 +455,6 @@ class BIMTClassifierCV(_PathMixin, BIMTClassifier):
     ):
         super().__init__(
             hidden_layer_sizes,
-            alphas=alphas,
-            cv=cv,
-            n_jobs=n_jobs,
             activation=activation,
             lambda_schedule=lambda_schedule,
             A=A,
@@ -554,5 +484,6 @@ class BIMTClassifierCV(_PathMixin, BIMTClassifier):
             n_threads=n_threads,
             snapshot_every=snapshot_every,
         )
+        self._set_path_parameters(alphas, cv, n_jobs)
 
     _single_estimator = BIMTClassifier
