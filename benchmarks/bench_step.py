@@ -149,7 +149,7 @@ def make_ours_train(X, y, n_steps, with_cost):
     def run():
         rng = np.random.RandomState(0)
         network = initial_network(estimator, sizes, rng)
-        settings = estimator._training_settings(network, lambdas)
+        settings = estimator._training_settings(network, lambdas, len(X))
         return timed(train, network, data, settings, rng)[0]
 
     return run

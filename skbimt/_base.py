@@ -20,6 +20,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
+from ._batching import one_pass_steps, resolved_batch_size
 from ._building import DTYPES, initial_network, neuron_layer_positions
 from ._connectivity import (
     DEFAULT_THRESHOLD,
@@ -38,7 +39,6 @@ from ._incremental import (
     continued_history,
     fitted_network,
     fitted_scalings,
-    one_pass_steps,
     partial_fit_lambdas,
     warm_start_strength,
 )
@@ -185,7 +185,11 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "batch_size": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+            None,
+        ],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
@@ -221,7 +225,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         max_iter=2000,
         learning_rate=1e-2,
         weight_decay=0.0,
-        batch_size=None,
+        batch_size="auto",
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -506,18 +510,23 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                     output, target_val, weight_val, network.loss
                 )
 
-        settings = self._training_settings(network, lambdas, validation_score)
+        settings = self._training_settings(
+            network, lambdas, len(training.target), validation_score
+        )
         log = train(network, training, replace(settings, **overrides), rng)
         network.flat = network.flat.detach().to("cpu", torch.float64)
         return log
 
-    def _training_settings(self, network, lambdas, validation_score=None):
-        """The engine's settings for this estimator's hyperparameters."""
+    def _training_settings(self, network, lambdas, n_rows, validation_score=None):
+        """The engine's settings for this estimator's hyperparameters.
+
+        ``n_rows``: the rows trained on, which ``batch_size="auto"`` needs.
+        """
         return TrainingSettings(
             lambdas=lambdas,
             learning_rate=float(self.learning_rate),
             weight_decay=float(self.weight_decay),
-            batch_size=self.batch_size,
+            batch_size=resolved_batch_size(self.batch_size, n_rows),
             swap_every=self.swap_every,
             k=self.k,
             swap_layers=swappable_layers(

@@ -144,9 +144,13 @@ default="auto"
         cost prefers short ones. Must satisfy
         ``learning_rate * weight_decay < 1``.
 
-    batch_size : int or None, default=None
+    batch_size : int, "auto" or None, default="auto"
         Samples per step; None (or a size of at least ``n_samples``) trains on
-        the full batch, as the paper does.
+        the full batch, as the paper does. ``"auto"`` is the full batch up to
+        10,000 training rows and mini-batches of 10,000 rows beyond, so a fit
+        on a longer table costs about what it costs on 10,000 rows (its
+        ``max_iter`` steps are then fewer passes over the data: 20 over a
+        million rows).
 
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the training data and stop when
@@ -260,9 +264,10 @@ _SHARED_ATTRIBUTES = """
 
     loss_curve_ : ndarray of shape (``n_iter_``,)
         Prediction loss at each step (before its update). A step is one
-        optimizer update: with the default full batch it is one pass over
-        the data, as an entry of scikit-learn's MLP ``loss_curve_`` (one per
-        epoch); with ``batch_size`` an epoch spans several entries. The loss
+        optimizer update: on the full batch (the default up to 10,000 rows)
+        it is one pass over the data, as an entry of scikit-learn's MLP
+        ``loss_curve_`` (one per epoch); with mini-batches an epoch spans
+        several entries. The loss
         excludes the connection cost (``connection_cost_curve_``), as the
         MLP's excludes its ``alpha`` penalty.
 
@@ -406,7 +411,7 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
         max_iter=2000,
         learning_rate=0.01,
         weight_decay=0.0,
-        batch_size=None,
+        batch_size="auto",
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -492,7 +497,7 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
 
         The first call starts a network (standardisation fitted on its
         rows); each call then makes one step per mini-batch of the rows
-        (one step without ``batch_size``), at the strengths the schedule has
+        (one step on up to 10,000 rows with ``batch_size="auto"``), at the strengths the schedule has
         at those steps (see ``warm_start``), and keeps Adam's state for the
         next call. ``early_stopping`` and ``tol`` do not apply.
 
@@ -589,7 +594,7 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
         max_iter=2000,
         learning_rate=0.01,
         weight_decay=0.0,
-        batch_size=None,
+        batch_size="auto",
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -766,8 +771,8 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
 
         The first call starts a network with one output per class of
         ``classes``; each call then makes one step per mini-batch of the
-        rows (one step without ``batch_size``), at the strengths the
-        schedule has at those steps (see ``warm_start``), and keeps Adam's
+        rows (one step on up to 10,000 rows with ``batch_size="auto"``), at
+        the strengths the schedule has at those steps (see ``warm_start``), and keeps Adam's
         state for the next call. ``early_stopping`` and ``tol`` do not
         apply.
 

@@ -113,13 +113,6 @@ def check_same_network(estimator, data, hidden):
         )
 
 
-def one_pass_steps(n_rows, batch_size):
-    """Steps of one pass over ``n_rows`` rows: one per (mini-)batch."""
-    if batch_size is None or batch_size >= n_rows:
-        return 1
-    return int(np.ceil(n_rows / batch_size))
-
-
 def partial_fit_lambdas(schedule, max_iter, first_step, n_steps):
     """Strengths of steps ``first_step + 1 ..``, the last held after ``max_iter``."""
     values = lambda_values(schedule, max_iter)

@@ -41,6 +41,7 @@ def data(n=50, seed=0):
         ({"activation": "gelu"}, "'activation' parameter"),
         ({"distance": "cosine"}, "'distance' parameter"),
         ({"batch_size": 0}, "'batch_size' parameter"),
+        ({"batch_size": "full"}, "'batch_size' parameter"),
         ({"hidden_layer_sizes": (10, 0)}, "positive integers"),
         ({"hidden_layer_sizes": (10, 2.5)}, "positive integers"),
         ({"lambda_schedule": -0.1}, "lambda_schedule"),

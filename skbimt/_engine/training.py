@@ -319,8 +319,8 @@ def train(network, data, settings, rng):
                     X = X.all()
             else:
                 index = next(batches)
-                X, target = data.X[index], data.target[index]
-                weight = None if not weighted else data.sample_weight[index]
+                X, target = _rows(data.X, index), _rows(data.target, index)
+                weight = None if not weighted else _rows(data.sample_weight, index)
             backprop.loss_and_grad(X, target, loss_history[step], weight)
             torch.sign(flat, out=weighted_sign)
             weighted_sign.mul_(lengths)
@@ -408,6 +408,14 @@ def train(network, data, settings, rng):
 
 def _finite(losses, flat):
     return bool(torch.isfinite(losses).all() and torch.isfinite(flat).all())
+
+
+def _rows(values, index):
+    """The rows ``index`` of a tensor (or of ``SparseRows``)."""
+    if isinstance(values, torch.Tensor):
+        # Several times faster than values[index] for a tensor of indices.
+        return torch.index_select(values, 0, index)
+    return values[index]
 
 
 def _batch_indices(n_samples, batch_size, rng, device):
