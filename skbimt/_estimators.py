@@ -497,9 +497,10 @@ class BIMTRegressor(RegressorMixin, BaseBIMT):
 
         The first call starts a network (standardisation fitted on its
         rows); each call then makes one step per mini-batch of the rows
-        (one step on up to 10,000 rows with ``batch_size="auto"``), at the strengths the schedule has
-        at those steps (see ``warm_start``), and keeps Adam's state for the
-        next call. ``early_stopping`` and ``tol`` do not apply.
+        (one step on up to 10,000 rows with ``batch_size="auto"``), at the
+        strengths the schedule has at those steps (see ``warm_start``), and
+        keeps Adam's state for the next call. ``early_stopping`` and ``tol``
+        do not apply.
 
         The schedule is resolved on the first call (``"auto"`` counts that
         call's rows, so a stream of small batches gets the strength of a
@@ -772,9 +773,9 @@ class BIMTClassifier(ClassifierMixin, BaseBIMT):
         The first call starts a network with one output per class of
         ``classes``; each call then makes one step per mini-batch of the
         rows (one step on up to 10,000 rows with ``batch_size="auto"``), at
-        the strengths the schedule has at those steps (see ``warm_start``), and keeps Adam's
-        state for the next call. ``early_stopping`` and ``tol`` do not
-        apply.
+        the strengths the schedule has at those steps (see ``warm_start``),
+        and keeps Adam's state for the next call. ``early_stopping`` and
+        ``tol`` do not apply.
 
         The schedule is resolved on the first call (``"auto"`` counts that
         call's rows, so a stream of small batches gets the strength of a

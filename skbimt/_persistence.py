@@ -37,6 +37,10 @@ def _tensor(array):
 def save(estimator, path):
     """Save a fitted BIMT estimator in the safe format.
 
+    The file holds the network, its geometry, the fitted attributes and
+    Adam's state, so that ``warm_start`` and ``partial_fit`` continue after
+    :func:`load` exactly as they would have before.
+
     Parameters
     ----------
     estimator : BIMTRegressor or BIMTClassifier
@@ -106,6 +110,12 @@ def save(estimator, path):
     tensors["assignments"] = [
         _tensor(a.astype(np.int64)) for a in estimator.geometry_.get_state()
     ]
+    optimizer = getattr(estimator, "_optimizer_state", None)
+    if optimizer is not None:
+        # Adam's moments, so that warm_start and partial_fit continue after
+        # load() exactly as they would have before save().
+        tensors["optimizer"] = [optimizer["exp_avg"], optimizer["exp_avg_sq"]]
+        metadata["optimizer_steps"] = int(optimizer["n_steps"])
     torch.save(
         {
             "format": FORMAT,
@@ -169,6 +179,13 @@ def load(path):
         _upgrade_old_format(estimator, metadata, tensors)
 
     attributes = {}
+    if "optimizer" in tensors:
+        exp_avg, exp_avg_sq = tensors.pop("optimizer")
+        attributes["_optimizer_state"] = {
+            "exp_avg": exp_avg,
+            "exp_avg_sq": exp_avg_sq,
+            "n_steps": metadata.pop("optimizer_steps"),
+        }
     for key, value in metadata.items():
         if key == "snapshot_steps":
             continue

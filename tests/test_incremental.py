@@ -143,9 +143,24 @@ def test_cv_estimators_offer_neither_partial_fit_nor_warm_start():
         clone(estimator)
 
 
-def test_a_loaded_model_trains_on_with_a_fresh_optimizer(regression, tmp_path):
+def test_a_loaded_model_trains_on_as_the_saved_one_would(regression, tmp_path):
     X, y = regression
     reg = BIMTRegressor(max_iter=30, random_state=0).fit(X, y)
+    save(reg, tmp_path / "model.pt")
+    loaded = load(tmp_path / "model.pt")
+    assert loaded._optimizer_state["n_steps"] == 30
+    for model in (reg, loaded):
+        model.set_params(random_state=1).partial_fit(X, y)
+    assert loaded.n_iter_ == reg.n_iter_ == 31
+    np.testing.assert_array_equal(loaded.loss_curve_, reg.loss_curve_)
+    for ours, theirs in zip(loaded.scaled_coefs_, reg.scaled_coefs_, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_a_model_saved_without_optimizer_state_trains_on_afresh(regression, tmp_path):
+    X, y = regression
+    reg = BIMTRegressor(max_iter=30, random_state=0).fit(X, y)
+    del reg._optimizer_state  # as a model saved before the state was stored
     save(reg, tmp_path / "model.pt")
     loaded = load(tmp_path / "model.pt")
     assert not hasattr(loaded, "_optimizer_state")
