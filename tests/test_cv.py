@@ -11,7 +11,7 @@ from skbimt import BIMTClassifier, BIMTClassifierCV, BIMTRegressor, BIMTRegresso
 from skbimt._cv import paired_choice
 from skbimt._folds import fit_on_rows, shuffled_folds
 from skbimt._parts import path_strengths
-from skbimt._path import fold_path, path_segments, stage_steps
+from skbimt._path import fold_path, stage_steps, start_index
 
 from .outcomes import outcome
 
@@ -28,31 +28,50 @@ def fitted(regression):
     return BIMTRegressorCV(**SMALL).fit(*regression)
 
 
-def test_paired_rule_keeps_the_default_unless_significantly_beaten():
-    # Fold by fold, strength 2 trails the best (1) by 0.02, 0, 0.01 and
-    # -0.01: not significantly worse, but worse on average, so without a
-    # default in the path the best is kept.
-    scores = np.array(
-        [
-            [0.50, 0.40, 0.60, 0.45],
-            [0.90, 0.80, 0.95, 0.85],
-            [0.88, 0.80, 0.94, 0.86],
-            [0.70, 0.60, 0.75, 0.65],
-        ]
-    )
+def test_paired_rule_keeps_the_default_unless_clearly_beaten():
     hidden = np.array([30.0, 20.0, 8.0, 2.0])
-    assert paired_choice(scores, hidden) == 1
-    # With strength 2 the default, the best is not significantly better
-    # (mean gain 0.005, standard error 0.0065): the default stays.
-    assert paired_choice(scores, hidden, default=2) == 2
-    # A sparser strength that ties the kept one on average is preferred.
-    scores[3] = scores[2] + np.array([0.01, -0.01, 0.0, 0.0])
-    assert paired_choice(scores, hidden, default=2) == 3
-    # Strength 2 trailing by 0.005 on every fold: the folds agree that the
-    # best is better than the default, so the best is kept.
-    scores[2] = scores[1] - 0.005
-    scores[3] = scores[2]
+    default = np.array([0.60, 0.50, 0.70])
+    # Strength 1 gains 0.05 on every fold: clearly better.
+    scores = np.vstack([default - 0.2, default + 0.05, default, default - 0.1])
     assert paired_choice(scores, hidden, default=2) == 1
+    # A large mean gain (0.1) that one fold contradicts: the default stays.
+    scores[1] = default + np.array([0.16, 0.16, -0.02])
+    assert paired_choice(scores, hidden, default=2) == 2
+    # A tie on one fold is no gain there.
+    scores[1] = default + np.array([0.05, 0.05, 0.0])
+    assert paired_choice(scores, hidden, default=2) == 2
+    # Better on every fold, but by 0.005 on average: the default stays.
+    scores[1] = default + np.array([0.004, 0.006, 0.005])
+    assert paired_choice(scores, hidden, default=2) == 2
+    # By 0.0105 on average: enough.
+    scores[1] = default + np.array([0.001, 0.001, 0.0295])
+    assert paired_choice(scores, hidden, default=2) == 1
+    # Without a default, the best mean wins, whatever the folds say.
+    scores[1] = default + np.array([0.16, 0.16, -0.02])
+    assert paired_choice(scores, hidden) == 1
+
+
+def test_paired_rule_takes_the_best_clear_winner():
+    default = np.array([0.60, 0.50, 0.70])
+    scores = np.vstack([default + 0.10, default + 0.02, default, default + 0.03])
+    hidden = np.array([30.0, 6.0, 8.0, 2.0])
+    # Strengths 0, 1 and 3 all beat the default on every fold: the best on
+    # average wins, not the sparsest.
+    assert paired_choice(scores, hidden, default=2) == 0
+    # Ties in score go to the sparser, then to the stronger.
+    scores[3] = scores[0]
+    assert paired_choice(scores, hidden, default=2) == 3
+    hidden[0] = 2.0
+    assert paired_choice(scores, hidden, default=2) == 3
+
+
+def test_paired_rule_counts_a_failed_fold_against_a_strength():
+    default = np.array([0.60, 0.50, 0.70])
+    scores = np.vstack([default + [0.1, 0.1, np.nan], default])
+    assert paired_choice(scores, np.array([5.0, 8.0]), default=1) == 1
+    # A default that failed on a fold is no reference: the best mean wins.
+    scores = np.vstack([default + 0.1, [0.6, np.nan, 0.7]])
+    assert paired_choice(scores, np.array([5.0, 8.0]), default=1) == 0
 
 
 def test_paired_rule_ignores_what_the_folds_share():
@@ -105,45 +124,52 @@ def test_refit_is_the_single_estimator_at_the_chosen_alpha(fitted, regression):
     assert "alpha" not in fitted.get_params()
 
 
-def test_first_stage_is_a_fresh_fit_at_the_weakest_alpha(regression):
-    X, y = regression
-    train, test = np.arange(80), np.arange(80, 120)
-    stages = fold_path(
-        BIMTRegressor(max_iter=200, random_state=0),
-        X,
-        y,
-        None,
-        train,
-        test,
-        np.array([0.3, 3.0]),
-    )
+def fresh_score(alpha, X, y, train, test):
     fresh = fit_on_rows(
-        BIMTRegressor(alpha=0.3, max_iter=200, random_state=0), X, y, None, train
+        BIMTRegressor(alpha=alpha, max_iter=200, random_state=0), X, y, None, train
     )
-    assert stages[0]["score"] == pytest.approx(fresh.score(X[test], y[test]))
-    assert stages[1]["score"] != stages[0]["score"]
-    assert stage_steps(200) == 25
+    return fresh.score(X[test], y[test])
 
 
-def test_the_default_alpha_starts_its_own_fresh_path(regression):
+def test_the_path_starts_with_a_fresh_fit_at_the_default(regression):
     X, y = regression
     train, test = np.arange(80), np.arange(80, 120)
     alphas = np.array([0.3, 1.0, 3.0])
     stages = fold_path(
         BIMTRegressor(max_iter=200, random_state=0), X, y, None, train, test, alphas
     )
-    for stage, alpha in ((0, 0.3), (1, 1.0)):
-        fresh = fit_on_rows(
-            BIMTRegressor(alpha=alpha, max_iter=200, random_state=0),
-            X,
-            y,
-            None,
-            train,
-        )
-        assert stages[stage]["score"] == pytest.approx(fresh.score(X[test], y[test]))
-    assert [list(s) for s in path_segments(alphas)] == [[0.3], [1.0, 3.0]]
-    assert [list(s) for s in path_segments(np.array([1.0, 3.0]))] == [[1.0, 3.0]]
-    assert [list(s) for s in path_segments(np.array([0.5, 2.0]))] == [[0.5, 2.0]]
+    assert stages[1]["score"] == pytest.approx(fresh_score(1.0, X, y, train, test))
+    # The other strengths are warm stages, not fresh fits.
+    for stage, alpha in ((0, 0.3), (2, 3.0)):
+        assert stages[stage]["score"] != stages[1]["score"]
+        assert stages[stage]["score"] != fresh_score(alpha, X, y, train, test)
+    assert stage_steps(200) == 20
+
+
+def test_weaker_stages_branch_from_the_default_fit(regression):
+    # The weaker branch starts from a copy of the default's network and
+    # random state: training the stronger branch first does not change it,
+    # nor the stronger stages the weaker ones.
+    X, y = regression
+    train, test = np.arange(80), np.arange(80, 120)
+
+    def path(alphas):
+        estimator = BIMTRegressor(max_iter=200, random_state=0)
+        scores = fold_path(estimator, X, y, None, train, test, np.array(alphas))
+        return [stage["score"] for stage in scores]
+
+    both = path([0.1, 0.3, 1.0, 3.0, 10.0])
+    assert path([0.1, 0.3, 1.0]) == both[:3]
+    assert path([1.0, 3.0, 10.0]) == both[2:]
+
+
+def test_the_path_starts_at_the_strength_nearest_the_default():
+    assert start_index(np.array([0.1, 0.3, 1.0, 3.0, 10.0])) == 2
+    assert start_index(np.array([0.3, 3.0])) == 1
+    assert start_index(np.array([0.1, 5.0])) == 1
+    assert start_index(np.array([0.0, 0.5, 4.0])) == 1
+    assert start_index(np.array([0.0])) == 0
+    assert start_index(np.array([0.0, 100.0])) == 1
 
 
 @outcome(at_most=3)
@@ -151,7 +177,7 @@ def warm_stage_inputs_beside_a_fresh_fit(seed):
     """How many inputs a warm stage at ten times the strength keeps beyond,
     or short of, a fresh fit at that strength (of 6).
 
-    The stage starts from the default's fit and trains an eighth of
+    The stage starts from the default's fit and trains a tenth of
     max_iter, so it lags a fresh fit: 0 to 2 inputs apart over seeds 0-9
     under the default and avx2 kernels (an earlier test asked for none, which
     held on seed 0 only).
