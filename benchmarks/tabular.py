@@ -8,8 +8,8 @@ Five-fold cross-validation, every model in the same run, one thread each:
 * ``BIMT fixed schedule`` (with ``--fixed-schedule``): the defaults with
   ``"auto"``'s tuned schedule at every size, not shrunk above 500 rows;
 * ``BIMT-CV``: ``BIMTRegressorCV()`` / ``BIMTClassifierCV()`` with their
-  default ``alphas`` (inner shuffled folds over the strength path, the
-  paired one-standard-error rule);
+  default ``alphas`` (inner shuffled folds over the strength path; the
+  default strength unless another beats it on every fold);
 * ``BIMT-grid``: the README's ``GridSearchCV(BIMT(), {"alpha": [0.3, 1,
   3, 10]})`` with its default inner 5-fold CV (skipped with ``--no-cv``);
 * ``MLP``: ``MLPRegressor()`` / ``MLPClassifier()`` defaults behind a
