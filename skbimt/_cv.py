@@ -285,16 +285,16 @@ class BIMTRegressorCV(_PathMixin, BIMTRegressor):
     In the spirit of :class:`~sklearn.linear_model.LassoCV`: on each of
     ``cv`` shuffled folds, one network is trained from a fresh start at the
     default strength ``alpha=1``, then warm-started through the stronger
-    ``alphas`` in turn and, from a copy of the default's weights, through
-    the weaker ones, a tenth of ``max_iter`` each, and scored (R^2) on the
-    fold's held-out rows at the end of every stage. The default strength is
-    kept unless another is clearly better (see ``alpha_``); the chosen
-    strength, ``alpha_``, is then trained on all the data as
-    ``BIMTRegressor(alpha=alpha_)`` would be. This costs
-    ``cv * (1 + (len(alphas) - 1) / 10) + 1`` runs of ``max_iter`` steps
-    (5.2 by default), the folds' on ``(cv - 1) / cv`` of the rows: 4-5x a
-    default fit's time on the benchmark's tables of 263 to 1,046 rows. The
-    fitted estimator is a
+    ``alphas`` in turn (an eighth of ``max_iter`` each) and, from a copy of
+    the default's weights, through the weaker ones (a sixteenth each), and
+    scored (R^2) on the fold's held-out rows at the end of every stage. The
+    default strength is kept unless another is clearly better (see
+    ``alpha_``); the chosen strength, ``alpha_``, is then trained on all
+    the data as ``BIMTRegressor(alpha=alpha_)`` would be. With ``s``
+    strengths above the default and ``w`` below, this costs
+    ``cv * (1 + s / 8 + w / 16) + 1`` runs of ``max_iter`` steps (5.1 by
+    default), the folds' on ``(cv - 1) / cv`` of the rows. The fitted
+    estimator is a
     :class:`BIMTRegressor` in every other respect.
 
     Parameters
@@ -402,15 +402,15 @@ class BIMTClassifierCV(_PathMixin, BIMTClassifier):
     In the spirit of :class:`~sklearn.linear_model.LogisticRegressionCV`:
     on each of ``cv`` shuffled, stratified folds, one network is trained
     from a fresh start at the default strength ``alpha=1``, then
-    warm-started through the stronger ``alphas`` in turn and, from a copy
-    of the default's weights, through the weaker ones, a tenth of
-    ``max_iter`` each, and scored (accuracy) on the fold's held-out rows at
-    the end of every stage. The default strength is kept unless another is
-    clearly better (see ``alpha_``); the chosen strength, ``alpha_``, is
-    then trained on all the data as ``BIMTClassifier(alpha=alpha_)`` would
-    be. This costs ``cv * (1 + (len(alphas) - 1) / 10) + 1`` runs of
-    ``max_iter`` steps (5.2 by default), the folds' on ``(cv - 1) / cv`` of
-    the rows. The fitted
+    warm-started through the stronger ``alphas`` in turn (an eighth of
+    ``max_iter`` each) and, from a copy of the default's weights, through
+    the weaker ones (a sixteenth each), and scored (accuracy) on the fold's
+    held-out rows at the end of every stage. The default strength is kept
+    unless another is clearly better (see ``alpha_``); the chosen strength,
+    ``alpha_``, is then trained on all the data as
+    ``BIMTClassifier(alpha=alpha_)`` would be. This costs 5.1 runs of
+    ``max_iter`` steps with the defaults (see :class:`BIMTRegressorCV`). The
+    fitted
     estimator is a :class:`BIMTClassifier` in every other respect.
 
     Parameters
