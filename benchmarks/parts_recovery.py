@@ -106,10 +106,15 @@ def main():
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--alpha", type=float, default=1.0)
     parser.add_argument("--max-iter", type=int, default=None)
+    parser.add_argument(
+        "--split-parts", action="store_true", help="fit with split_parts=True"
+    )
     args = parser.parse_args()
     settings = {"alpha": args.alpha}
     if args.max_iter:
         settings["max_iter"] = args.max_iter
+    if args.split_parts:
+        settings["split_parts"] = True
     set_single_thread()
     print_header(__doc__.split("\n")[0])
     print(f"settings: {settings}")

@@ -201,6 +201,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         "device": [str, torch.device],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "snapshot_every": [Interval(Integral, 1, None, closed="left"), None],
+        "split_parts": ["boolean"],
         "warm_start": ["boolean"],
     }
 
@@ -237,6 +238,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         device="cpu",
         n_threads=1,
         snapshot_every=None,
+        split_parts=False,
         warm_start=False,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -269,6 +271,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self.device = device
         self.n_threads = n_threads
         self.snapshot_every = snapshot_every
+        self.split_parts = split_parts
         self.warm_start = warm_start
 
     def __sklearn_tags__(self):
@@ -373,7 +376,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         )
         with torch_threads(self.n_threads):
             log = self._train(network, data, lambdas, device, rng)
-            if getattr(self, "split_parts", False):
+            if self.split_parts:
                 log = self._split_parts(network, data, log, lambdas, device, rng)
         check_training_outcome(self, log)
         extra_attributes["_optimizer_state"] = network.optimizer_state

@@ -340,6 +340,7 @@ class BIMTRegressorCV(_PathMixin, BIMTRegressor):
         device="cpu",
         n_threads=1,
         snapshot_every=None,
+        split_parts=False,
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -371,6 +372,7 @@ class BIMTRegressorCV(_PathMixin, BIMTRegressor):
             device=device,
             n_threads=n_threads,
             snapshot_every=snapshot_every,
+            split_parts=split_parts,
         )
         self._set_path_parameters(alphas, cv, n_jobs)
 
@@ -452,6 +454,7 @@ class BIMTClassifierCV(_PathMixin, BIMTClassifier):
         device="cpu",
         n_threads=1,
         snapshot_every=None,
+        split_parts=False,
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -483,6 +486,7 @@ class BIMTClassifierCV(_PathMixin, BIMTClassifier):
             device=device,
             n_threads=n_threads,
             snapshot_every=snapshot_every,
+            split_parts=split_parts,
         )
         self._set_path_parameters(alphas, cv, n_jobs)
 
