@@ -460,9 +460,9 @@ def parse_arguments():
     unknown = set(args.data or ()) - set(names)
     if unknown:
         parser.error(f"unknown --data {sorted(unknown)}; choose from {names}")
-    known = set(
-        models("regression", True, args.input_cost, True, split_parts=True)
-    ) | {"Lasso-select"}
+    known = set(models("regression", True, args.input_cost, True, split_parts=True)) | {
+        "Lasso-select"
+    }
     unknown = set(args.models or ()) - known
     if unknown:
         parser.error(f"unknown --models {sorted(unknown)}; choose from {sorted(known)}")

@@ -13,23 +13,25 @@ or both) and form the mixed difference
 which is zero on every row exactly when ``c`` adds ``i`` and ``j`` up
 separately. The *interaction* of the pair is ``mean(D**2) / 4`` over the
 variance of the whole output: for a pure product ``x_i * x_j`` it is the
-product's share of that variance. Inputs joined by an interaction above
-:data:`INTERACTION_THRESHOLD` stay in one group; a part falls into the
-connected groups of that graph.
+product's share of that variance. Within each part the most interacting
+pairs are joined first, until the pairs left in different groups add up to
+at most :data:`INTERACTION_BUDGET` (:func:`interaction_groups`).
 
-The network is then trained on with every weight between two groups held at
-exactly zero (:func:`group_weight_masks`): each hidden neuron belongs to one
-group, the one that feeds it most, and neurons in no part are shared out
-among the groups as spare capacity. Inputs in no part keep their weights at
-zero. Only numpy here; the training itself is the engine's, with a mask.
+The network is then rewired (:func:`split_network`): a neuron that several
+groups reach is copied into unused neurons, one copy per group, each copy
+reading only its own group with the other groups' inputs held at zero (the
+training mean). The rewired output is the anchored sum of the groups'
+separate effects, equal to the network whenever its parts do add their
+groups up. It then trains on with every weight between two groups, and
+every weight of an input in no part, held at exactly zero. Only numpy here;
+the training itself is the engine's, with a mask.
 """
 
 import itertools
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix, issparse
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse import issparse
 
 from ._engine.network import _NUMPY_ACTIVATIONS
 from ._parts import _hidden_states, find_part_structure
@@ -99,7 +101,7 @@ def pair_interactions(structure, intercepts, activation, inputs, seed=0):
         sums = dict.fromkeys(itertools.combinations(members, 2), 0.0)
         for order in pairings:
 
-            def moved(columns, order=order):
+            def moved(columns, order=order, part=part):
                 changed = inputs.copy()
                 changed[:, columns] = inputs[order][:, columns]
                 return _part_feed(structure, intercepts, activation, changed, part)
