@@ -7,9 +7,11 @@ import skbimt._base
 from skbimt import BIMTClassifier, BIMTRegressor
 from skbimt._engine.network import forward
 from skbimt._part_split import (
+    N_INTERACTION_ROWS,
     SPLIT_FRACTION,
     SplitNetwork,
     interaction_groups,
+    interaction_inputs,
     pair_interactions,
     split_network,
     split_plan,
@@ -156,6 +158,20 @@ def test_nothing_to_split_when_every_part_has_one_input():
     assert split_plan(coefs, intercepts, "silu", X, 0.01) is None
 
 
+def test_interaction_inputs_are_evenly_spaced_dense_rows_as_the_network_reads():
+    from scipy.sparse import csr_matrix
+
+    X = np.arange(2000.0).reshape(1000, 2)
+    rows = interaction_inputs(csr_matrix(X))
+    assert rows.shape == (N_INTERACTION_ROWS, 2) and isinstance(rows, np.ndarray)
+    np.testing.assert_array_equal(rows[[0, -1]], X[[0, -1]])
+    tokens = np.array([[0, 2], [1, 1]])
+    embedding = np.arange(6.0).reshape(3, 2)
+    np.testing.assert_array_equal(
+        interaction_inputs(tokens, embedding), [[0, 1, 4, 5], [2, 3, 2, 3]]
+    )
+
+
 # -- the estimator option ----------------------------------------------------
 
 
@@ -232,6 +248,16 @@ def test_split_parts_with_early_stopping_and_sparse_input(monkeypatch):
     ).fit(csr_matrix(X), X[:, 0] - X[:, 2])
     assert len(reg.validation_scores_) >= 1
     assert np.isfinite(reg.predict(X)).all()
+
+
+def test_split_parts_runs_with_token_input():
+    from skbimt.datasets import make_modular_addition
+
+    X, y = make_modular_addition(5)
+    clf = BIMTClassifier(
+        hidden_layer_sizes=(8,), embedding_dim=2, max_iter=100, split_parts=True
+    ).fit(X, y)
+    assert clf.predict(X).shape == y.shape
 
 
 # -- what training finds ------------------------------------------------------
