@@ -214,19 +214,21 @@ default="auto"
         held. The connection cost favours hidden neurons shared by several
         inputs, so a network often wires into one part inputs that do not
         interact. Two inputs of a part interact when changing both changes
-        the part's contribution by more than changing each alone; pairs
-        whose interaction is at most 1 % of the output's variance are
-        separated, and a part falls into the groups its interacting inputs
-        form. Each neuron serving several groups is copied, one copy per
-        group, into unused neurons, so the network starts from the sum of
-        its groups' separate effects; then it trains another tenth of
-        ``max_iter`` steps at the schedule's final strength with every
-        weight between two groups (and from inputs in no part) held at
-        exactly zero. Costs that tenth of training when a part splits,
-        nothing otherwise; a part keeps its inputs together when too few
-        unused neurons are left to copy into. Only ``fit`` splits
+        the part's contribution by more than changing each alone (measured
+        on up to 256 training rows, as a share of the output's variance).
+        Within each part the most interacting pairs are joined first,
+        until the interactions left between groups add up to at most 1 %
+        of the output's variance. Each neuron serving several groups is
+        copied, one copy per group, into unused neurons, so the network
+        starts from the sum of its groups' separate effects; then it trains
+        another tenth of ``max_iter`` steps at the schedule's final
+        strength with every weight between two groups (and from inputs in
+        no part) held at exactly zero. Costs that tenth of training when a
+        part splits, and the measurement (about a second for a part of 64
+        inputs); a part stays whole when too few unused neurons are left to
+        copy into, or when it has more than 64 inputs. Only ``fit`` splits
         (``partial_fit`` and ``warm_start`` continue the network as it
-        is). See "Parts" in the user guide.
+        is). See "Reading a fitted model in parts" in the user guide.
 """
 
 _SHARED_ATTRIBUTES = """
