@@ -136,6 +136,7 @@ def measure(structure, seed, settings):
         bool(noise),
         reg.score(X_test, y_test),
         parts.n_parts,
+        parts.gap(X_test),
         seconds,
     )
 
@@ -165,20 +166,20 @@ def main():
     print(f"settings: {settings}")
     print(
         "| structure | run | exact groups | one part | noise kept | R^2 | parts "
-        "| fit s |"
+        "| gap | fit s |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for structure in args.structures:
         for label, chosen in runs.items():
             rows = [measure(structure, seed, chosen) for seed in range(args.seeds)]
-            exact, single, noise, score, count, seconds = (
+            exact, single, noise, score, count, gap, seconds = (
                 np.array(c) for c in zip(*rows)
             )
             n = args.seeds
             print(
                 f"| {structure} | {label} | {exact.sum()}/{n} | {single.sum()}/{n} | "
                 f"{noise.sum()}/{n} | {score.mean():.3f} | {count.mean():.1f} | "
-                f"{seconds.mean():.2f} |"
+                f"{gap.mean():.3f} | {seconds.mean():.2f} |"
             )
     print_footer()
 

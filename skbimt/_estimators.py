@@ -222,8 +222,9 @@ default="auto"
         copied, one copy per group, into unused neurons, so the network
         starts from the sum of its groups' separate effects; then it trains
         another tenth of ``max_iter`` steps at the schedule's final
-        strength with every weight between two groups (and from inputs in
-        no part) held at exactly zero. Costs that tenth of training when a
+        strength on those wires alone: every other weight (between two
+        groups, from an input in no part, or too thin to draw) is held at
+        exactly zero. Costs that tenth of training when a
         part splits, and the measurement (about a second for a part of 64
         inputs); a part stays whole when too few unused neurons are left to
         copy into, or when it has more than 64 inputs. Only ``fit`` splits

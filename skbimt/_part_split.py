@@ -22,9 +22,10 @@ groups reach is copied into unused neurons, one copy per group, each copy
 reading only its own group with the other groups' inputs held at zero (the
 training mean). The rewired output is the anchored sum of the groups'
 separate effects, equal to the network whenever its parts do add their
-groups up. It then trains on with every weight between two groups, and
-every weight of an input in no part, held at exactly zero. Only numpy here;
-the training itself is the engine's, with a mask.
+groups up. It then trains on with only the copied weights: every other
+weight (between two groups, from an input in no part, or too thin to draw
+before the split) is held at exactly zero. Only numpy here; the training
+itself is the engine's, with a mask.
 """
 
 import itertools
@@ -183,9 +184,9 @@ class SplitNetwork:
     coefs, intercepts : list of ndarray
         The rewired parameters, in training units.
     masks : list of ndarray of bool
-        Per weight matrix, the weights that may train: those between two
-        neurons of the same group, and those from a grouped neuron into an
-        output. Every other weight is zero.
+        Per weight matrix, the weights that may train: the copied ones, each
+        between two neurons of one group (or from one into an output).
+        Every other weight is zero.
     input_groups : ndarray of int
         Group of every input (-1: in no part), after parts that had too
         few spare neurons to split were kept whole.
@@ -337,16 +338,7 @@ def split_network(structure, intercepts, activation, input_groups):
         new_coefs[-1][slot] = last[neuron]
     new_anchor = _anchor_states(new_coefs, new_intercepts, activation)
     new_intercepts[-1] = new_intercepts[-1] + anchor[-1] - new_anchor[-1]
-    # Spare neurons left over: shared out among the groups, weights zero.
-    n_groups = int(input_groups.max(initial=-1)) + 1
-    for groups in groups_of[1:]:
-        unused = np.flatnonzero(groups < 0)
-        groups[unused] = np.arange(unused.size) % max(n_groups, 1)
-    masks = [
-        (below[:, None] == above[None, :]) & (below[:, None] >= 0)
-        for below, above in zip(groups_of[:-1], groups_of[1:])
-    ]
-    masks.append(np.repeat((groups_of[-1] >= 0)[:, None], last.shape[1], axis=1))
+    masks = [weight != 0 for weight in new_coefs]
     return SplitNetwork(new_coefs, new_intercepts, masks, input_groups)
 
 

@@ -265,13 +265,19 @@ def test_split_parts_runs_with_token_input():
 
 @outcome(at_least=1)
 def additive_groups_found(seed):
-    """1 when a split network's parts are exactly ``{x0}, {x1, x2}, {x3}``."""
+    """1 when a split network's parts are exactly ``{x0}, {x1, x2}, {x3}``.
+
+    Both as drawn and counting every weight that is not exactly zero.
+    """
     rng = np.random.default_rng(seed)
     X = rng.uniform(-1, 1, (600, 6))
     y = X[:, 0] ** 2 + X[:, 1] * X[:, 2] + np.sin(np.pi * X[:, 3])
     reg = BIMTRegressor(split_parts=True, random_state=seed).fit(X, y)
-    found = sorted(idx.tolist() for idx in find_parts(reg).input_indices)
-    return float(found == [[0], [1, 2], [3]])
+    found = [
+        sorted(idx.tolist() for idx in find_parts(reg, threshold=t).input_indices)
+        for t in (0.01, 0.0)
+    ]
+    return float(found[0] == found[1] == [[0], [1, 2], [3]])
 
 
 @pytest.mark.trained
