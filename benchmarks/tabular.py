@@ -7,6 +7,8 @@ Five-fold cross-validation, every model in the same run, one thread each:
   ``C`` times dearer first weight matrix;
 * ``BIMT fixed schedule`` (with ``--fixed-schedule``): the defaults with
   ``"auto"``'s tuned schedule at every size, not shrunk above 500 rows;
+* ``BIMT split_parts`` (with ``--split-parts``): the defaults with
+  ``split_parts=True``;
 * ``BIMT-CV``: ``BIMTRegressorCV()`` / ``BIMTClassifierCV()`` with their
   default ``alphas`` (inner shuffled folds over the strength path; the
   default strength unless another beats it on every fold);
@@ -183,7 +185,15 @@ def encoded(scale_numbers):
     )
 
 
-def models(task, with_cv, input_cost=None, fixed_schedule=False, seed=0, frame=False):
+def models(
+    task,
+    with_cv,
+    input_cost=None,
+    fixed_schedule=False,
+    seed=0,
+    frame=False,
+    split_parts=False,
+):
     """label -> unfitted model; ``frame``: X is a DataFrame with categories.
 
     For a frame the BIMT models get one-hot categories and raw numbers
@@ -251,6 +261,10 @@ def models(task, with_cv, input_cost=None, fixed_schedule=False, seed=0, frame=F
     if fixed_schedule:
         found["BIMT fixed schedule"] = bimt_input(
             bimt(lambda_schedule=DEFAULT_SCHEDULE, random_state=seed)
+        )
+    if split_parts:
+        found["BIMT split_parts"] = bimt_input(
+            bimt(split_parts=True, random_state=seed)
         )
     return found
 
@@ -331,6 +345,7 @@ def fold_jobs(X, y, task, options, seed):
         options.fixed_schedule,
         seed,
         frame=hasattr(X, "iloc"),
+        split_parts=options.split_parts,
     )
     folds = list(splitter.split(X, y))
     return [
@@ -430,6 +445,11 @@ def parse_arguments():
         help="add BIMT with the tuned schedule at every size (no row scaling)",
     )
     parser.add_argument(
+        "--split-parts",
+        action="store_true",
+        help="add BIMT with split_parts=True",
+    )
+    parser.add_argument(
         "--jobs",
         type=int,
         default=1,
@@ -440,7 +460,9 @@ def parse_arguments():
     unknown = set(args.data or ()) - set(names)
     if unknown:
         parser.error(f"unknown --data {sorted(unknown)}; choose from {names}")
-    known = set(models("regression", True, args.input_cost, True)) | {"Lasso-select"}
+    known = set(models("regression", True, args.input_cost, True, split_parts=True)) | {
+        "Lasso-select"
+    }
     unknown = set(args.models or ()) - known
     if unknown:
         parser.error(f"unknown --models {sorted(unknown)}; choose from {sorted(known)}")

@@ -32,7 +32,7 @@ from ._engine.network import ACTIVATIONS, MLP, forward
 from ._engine.schedule import lambda_values, scaled
 from ._engine.sparse import SparseRows
 from ._engine.swap import swappable_layers
-from ._engine.training import TrainingData, TrainingSettings, train
+from ._engine.training import TrainingData, TrainingSettings, joined_logs, train
 from ._fit_data import ACCEPTED_DTYPES, token_ids, validate_fit_data
 from ._incremental import (
     check_same_network,
@@ -42,6 +42,7 @@ from ._incremental import (
     partial_fit_lambdas,
     warm_start_strength,
 )
+from ._part_split import SPLIT_FRACTION, interaction_inputs, split_plan
 from ._parts import estimator_importances, reference_rows
 from ._prediction import network_output
 from ._scaling import Scaling, fold
@@ -200,6 +201,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         "device": [str, torch.device],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "snapshot_every": [Interval(Integral, 1, None, closed="left"), None],
+        "split_parts": ["boolean"],
         "warm_start": ["boolean"],
     }
 
@@ -236,6 +238,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         device="cpu",
         n_threads=1,
         snapshot_every=None,
+        split_parts=False,
         warm_start=False,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -268,6 +271,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         self.device = device
         self.n_threads = n_threads
         self.snapshot_every = snapshot_every
+        self.split_parts = split_parts
         self.warm_start = warm_start
 
     def __sklearn_tags__(self):
@@ -372,11 +376,56 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         )
         with torch_threads(self.n_threads):
             log = self._train(network, data, lambdas, device, rng)
+            if self.split_parts:
+                log = self._split_parts(network, data, log, lambdas, device, rng)
         check_training_outcome(self, log)
         extra_attributes["_optimizer_state"] = network.optimizer_state
         self._install(self._export(network, data, log) | extra_attributes)
         warn_about_training(self, log, lambdas, X, y, sample_weight)
         return self
+
+    def _split_parts(self, network, data, log, lambdas, device, rng):
+        """Train on with the cross-links of non-interacting inputs held at zero.
+
+        See :mod:`skbimt._part_split`. Returns the log of both trainings
+        together; the network is left as it is when no part splits, or
+        when the first training did not end normally.
+        """
+        if log.stop_reason not in ("max_iter", "converged"):
+            return log
+        layout, flat = network.layout, network.flat
+        split = split_plan(
+            [w.numpy() for w in layout.weights(flat)],
+            [b.numpy() for b in layout.biases(flat)],
+            network.activation,
+            interaction_inputs(data.X, _numpy_or_none(layout.embedding(flat))),
+            DEFAULT_THRESHOLD,
+        )
+        if split is None:
+            return log
+        flat = flat.clone()
+        mask = torch.ones_like(flat)
+        for views, values in [
+            (layout.weights(flat), split.coefs),
+            (layout.biases(flat), split.intercepts),
+            (layout.weights(mask), split.masks),
+        ]:
+            for view, value in zip(views, values, strict=True):
+                view.copy_(torch.as_tensor(value))
+        # Adam's moments belong to the neurons before the copies moved in.
+        network.optimizer_state = None
+        network.flat = flat.to(DTYPES[self.dtype])
+        n_steps = max(1, round(SPLIT_FRACTION * self.max_iter))
+        split_log = self._train(
+            network,
+            data,
+            np.full(n_steps, lambdas[-1]),
+            device,
+            rng,
+            first_step=log.n_iter,
+            mask=mask,
+        )
+        return joined_logs(log, split_log)
 
     # -- continued training (warm_start, partial_fit; see _incremental) ------
 

@@ -358,6 +358,7 @@ class BIMTRegressorCV(_PathMixin, BIMTRegressor):
         device="cpu",
         n_threads=1,
         snapshot_every=None,
+        split_parts=False,
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -389,6 +390,7 @@ class BIMTRegressorCV(_PathMixin, BIMTRegressor):
             device=device,
             n_threads=n_threads,
             snapshot_every=snapshot_every,
+            split_parts=split_parts,
         )
         self._set_path_parameters(alphas, cv, n_jobs)
 
@@ -472,6 +474,7 @@ class BIMTClassifierCV(_PathMixin, BIMTClassifier):
         device="cpu",
         n_threads=1,
         snapshot_every=None,
+        split_parts=False,
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -503,6 +506,7 @@ class BIMTClassifierCV(_PathMixin, BIMTClassifier):
             device=device,
             n_threads=n_threads,
             snapshot_every=snapshot_every,
+            split_parts=split_parts,
         )
         self._set_path_parameters(alphas, cv, n_jobs)
 

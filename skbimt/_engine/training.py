@@ -124,6 +124,11 @@ class TrainingSettings:
         Steps the network has trained before this call (continued training):
         swap passes and snapshots keep their rhythm across calls, and
         snapshots are numbered from the first call.
+    mask : torch.Tensor or None
+        Of the shape of the flat parameters, 1 where a parameter trains and
+        0 where it is held at exactly zero (set to zero before the first
+        step and after every update; its gradient is zeroed, so Adam's
+        moments for it stay zero). None trains every parameter.
     """
 
     lambdas: np.ndarray
@@ -141,6 +146,7 @@ class TrainingSettings:
     validation_score: object = None
     verbose: int = 0
     first_step: int = 0
+    mask: torch.Tensor = None
 
 
 @dataclass
@@ -186,6 +192,31 @@ class TrainingLog:
     validation_scores: list = field(default_factory=list)
     best_value: float = None
     best_step: int = None
+
+
+def joined_logs(first, then):
+    """One log of two trainings run one after the other on the same network.
+
+    ``then`` continued from the parameters ``first`` ended on (its
+    ``first_step`` is ``first.n_iter``): steps and curves add up, the stop
+    reason and the convergence record are the later training's, and the
+    later training's opening snapshot, a copy of the parameters the first
+    one ended on, is dropped.
+    """
+    return TrainingLog(
+        n_iter=first.n_iter + then.n_iter,
+        loss_curve=np.concatenate([first.loss_curve, then.loss_curve]),
+        cost_curve=np.concatenate([first.cost_curve, then.cost_curve]),
+        n_swaps=first.n_swaps + then.n_swaps,
+        stop_reason=then.stop_reason,
+        interrupted_at=None
+        if then.interrupted_at is None
+        else first.n_iter + then.interrupted_at,
+        snapshots=first.snapshots + then.snapshots[1:],
+        validation_scores=first.validation_scores + then.validation_scores,
+        best_value=then.best_value,
+        best_step=None if then.best_step is None else first.n_iter + then.best_step,
+    )
 
 
 def geometry_distances(geometry):
@@ -268,6 +299,10 @@ def train(network, data, settings, rng):
     if network.optimizer_state is not None:
         adam.load_state(network.optimizer_state)
     offset = settings.first_step
+    mask = settings.mask
+    if mask is not None:
+        mask = mask.to(device=flat.device, dtype=flat.dtype)
+        flat.mul_(mask)
     lengths = torch.empty_like(flat)
 
     def refresh_lengths():
@@ -327,7 +362,11 @@ def train(network, data, settings, rng):
             torch.dot(weighted_sign, flat, out=cost_history[step])
             if lambda_list[step]:
                 grad.add_(weighted_sign, alpha=lambda_list[step])
+            if mask is not None:
+                grad.mul_(mask)
             adam.step(grad)
+            if mask is not None:
+                flat.mul_(mask)
 
             done = step + 1
             if settings.swap_every and (offset + done) % settings.swap_every == 0:

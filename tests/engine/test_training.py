@@ -197,3 +197,39 @@ def test_sample_weights_of_one_change_nothing(batch_size):
         network.flat, weighted_network.flat, rtol=1e-5, atol=1e-6
     )
     np.testing.assert_allclose(a.loss_curve, b.loss_curve, rtol=1e-5)
+
+
+def test_masked_parameters_stay_exactly_zero_and_the_rest_train():
+    network, data = problem()
+    start = network.flat.clone()
+    generator = torch.Generator().manual_seed(1)
+    mask = (torch.rand(network.flat.shape, generator=generator) > 0.5).float()
+    log = train(
+        network, data, settings(network, 200, mask=mask), np.random.RandomState(0)
+    )
+    assert log.n_iter == 200
+    held = mask == 0
+    assert torch.all(network.flat[held] == 0)
+    assert torch.all(network.flat[~held] != start[~held])
+    # Adam's moments of a held parameter never saw a gradient.
+    assert torch.all(network.optimizer_state["exp_avg"][held] == 0)
+
+
+def test_joined_logs_count_steps_and_curves_of_both_trainings():
+    network, data = problem()
+    rng = np.random.RandomState(0)
+    first = train(network, data, settings(network, 200, snapshot_every=100), rng)
+    then = train(
+        network,
+        data,
+        settings(network, 100, snapshot_every=100, first_step=200),
+        rng,
+    )
+    log = training.joined_logs(first, then)
+    assert log.n_iter == 300
+    np.testing.assert_array_equal(
+        log.loss_curve, np.concatenate([first.loss_curve, then.loss_curve])
+    )
+    assert log.n_swaps == first.n_swaps + then.n_swaps
+    assert [step for step, _, _ in log.snapshots] == [0, 100, 200, 300]
+    assert log.stop_reason == then.stop_reason
