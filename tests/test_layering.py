@@ -60,6 +60,8 @@ LAYERS = [
             "skbimt._prediction",
             "skbimt._sparse_input",
             "skbimt._incremental",
+            "skbimt._batching",
+            "skbimt._part_split",
             "skbimt._parts",
             "skbimt._building",
             "skbimt._fit_data",
