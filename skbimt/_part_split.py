@@ -228,7 +228,7 @@ def _primary_groups(structure, reach):
     return primary
 
 
-def _slots(structure, reach, input_groups):
+def _slots(structure, reach):
     """Where each (neuron, group) copy lives, or None if spares run out.
 
     Returns per hidden layer a dict ``(neuron, group) -> slot``: a part
@@ -301,7 +301,7 @@ def split_network(structure, intercepts, activation, input_groups):
     input_groups = np.asarray(input_groups, dtype=int).copy()
     while True:
         reach = _reach(structure, input_groups)
-        slots = _slots(structure, reach, input_groups)
+        slots = _slots(structure, reach)
         if slots is not None:
             break
         input_groups = _merge_largest_split(structure, input_groups)
