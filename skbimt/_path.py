@@ -96,7 +96,8 @@ def fold_path(estimator, X, y, sample_weight, train, test, alphas):
     start = start_index(alphas)
     # Stronger strengths from the start's weights, then weaker ones from a
     # copy of them: the order of training, not of the result.
-    branches = [list(range(start, len(alphas))), list(range(start - 1, -1, -1))]
+    stronger = range(start + 1, len(alphas))
+    weaker = range(start - 1, -1, -1)
     stages = [None] * len(alphas)
     # A fold's network is trained to be scored, not used: its warnings'
     # advice is for the fit the user asked for.
@@ -118,14 +119,10 @@ def fold_path(estimator, X, y, sample_weight, train, test, alphas):
             saved = (data, copy.deepcopy(network), device, copy.deepcopy(rng), dtype)
         except ValueError as error:
             return [_failed(error)] * len(alphas)
-        for branch in branches:
-            if branch and branch[0] == start:
-                branch = branch[1:]
-            else:
-                state = saved
+        for branch, start_state in ((stronger, state), (weaker, saved)):
             try:
                 for index in branch:
-                    _train_stage(estimator, state, alphas[index], index > start)
+                    _train_stage(estimator, start_state, alphas[index], index > start)
                     stages[index] = _describe(estimator, X_test, y_test)
             except ValueError as error:
                 for index in branch:
