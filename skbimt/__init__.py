@@ -9,6 +9,7 @@ import importlib
 
 from ._cv import BIMTClassifierCV, BIMTRegressorCV
 from ._estimators import BIMTClassifier, BIMTRegressor
+from ._grid_refit import prefer_default_alpha
 from ._persistence import load, save
 from ._selection import BIMTSelector
 from .exceptions import DivergenceWarning
@@ -23,6 +24,7 @@ __all__ = [
     "BIMTSelector",
     "DivergenceWarning",
     "load",
+    "prefer_default_alpha",
     "save",
 ]
 

@@ -138,7 +138,9 @@ def paired_choice(scores, active_hidden, default=None):
         warnings.simplefilter("ignore", RuntimeWarning)
         means = np.nanmean(scores, axis=1)
     if default is None or not np.all(np.isfinite(scores[default])):
-        candidates = np.flatnonzero(np.isfinite(means))
+        # Strengths that trained on every fold first: a failure counts against.
+        complete = np.all(np.isfinite(scores), axis=1)
+        candidates = np.flatnonzero(complete if complete.any() else np.isfinite(means))
     else:
         gain = np.nan_to_num(scores - scores[default], nan=-np.inf)
         candidates = np.flatnonzero(

@@ -75,6 +75,7 @@ LAYERS = [
             "skbimt._estimators",
             "skbimt._path",
             "skbimt._cv",
+            "skbimt._grid_refit",
             "skbimt._heldout",
             "skbimt._selection",
             "skbimt._persistence",
