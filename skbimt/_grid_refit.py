@@ -114,7 +114,13 @@ def _searched_alphas(cv_results):
             f"also varies {varying}. Fix those parameters, or search them with "
             "the usual refit=True."
         )
-    values = np.ma.getdata(parameters[strengths[0]])
+    values = parameters[strengths[0]]
+    if np.ma.is_masked(values):
+        raise ValueError(
+            "prefer_default_alpha needs an alpha for every candidate; some of "
+            "this search's parameter grids leave it out."
+        )
+    values = np.ma.getdata(values)
     alphas = np.asarray(values, dtype=np.float64)
     if alphas.size != np.unique(alphas).size:
         raise ValueError(

@@ -86,6 +86,13 @@ def test_a_search_it_cannot_judge_is_refused(found, message):
         prefer_default_alpha(found)
 
 
+def test_a_candidate_without_an_alpha_is_refused():
+    found = results([1.0, 3.0], [[0, 0], [0, 0]])
+    found["param_alpha"] = np.ma.MaskedArray([1.0, 3.0], mask=[False, True])
+    with pytest.raises(ValueError, match="alpha for every candidate"):
+        prefer_default_alpha(found)
+
+
 def test_a_fixed_second_parameter_is_allowed():
     found = results([1.0, 3.0], [[0.1, 0.1], [0.3, 0.3]], max_iter=[200, 200])
     assert prefer_default_alpha(found) == 1
