@@ -42,8 +42,16 @@ def prefer_default_alpha(cv_results):
 
     Notes
     -----
+    The margin of 0.01 is in the score's units: it is made for the
+    estimators' own scores, R^2 and accuracy. With a ``scoring`` in the
+    target's units, such as ``"neg_mean_squared_error"``, it means
+    something else on every table; prefer the default scoring.
+
     A search refit by a callable has no ``best_score_``; the refit
     candidate's mean score is ``cv_results_["mean_test_score"][best_index_]``.
+
+    The rule is for BIMT's ``alpha``, whose default is 1. Other estimators'
+    ``alpha`` (the MLP's L2 penalty, for one) have other defaults.
 
     Examples
     --------
