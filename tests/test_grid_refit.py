@@ -49,11 +49,10 @@ def test_reads_the_candidates_in_the_searchs_order():
 
 
 def test_without_alpha_one_the_default_is_the_nearest_on_a_log_scale():
-    scores = [[0.50, 0.50], [0.55, 0.60], [0.40, 0.40]]
-    # 0.5 is nearer to 1 than 3 is, on a log scale; 3 is not better on a fold.
-    found = results([0.1, 0.5, 3.0], [[0.2, 0.2], [0.5, 0.5], [0.52, 0.49]])
-    assert prefer_default_alpha(found) == 1
-    assert prefer_default_alpha(results([0.1, 0.5, 3.0], scores)) == 1
+    # 2 is nearer to 1 than 0.4 is on a log scale, though not on a linear one.
+    # 0.4 has the best mean, but is not better on every fold: 2 is kept.
+    scores = [[0.2, 0.2], [0.56, 0.49], [0.5, 0.5]]
+    assert prefer_default_alpha(results([0.1, 0.4, 2.0], scores)) == 2
 
 
 def test_a_failed_default_gives_the_best_mean_of_the_others():
