@@ -164,6 +164,31 @@ def test_weaker_stages_branch_from_the_default_fit(regression):
     assert path([1.0, 3.0, 10.0]) == both[2:]
 
 
+@pytest.mark.parametrize(
+    "alphas, runs",
+    [(None, 4.75), ((0.1, 0.3, 1.0, 3.0, 10.0), 5.125)],
+)
+def test_the_path_costs_what_the_docstring_says(regression, monkeypatch, alphas, runs):
+    # cv * (1 + s / 8 + w / 16) + 1 runs of max_iter steps, counted as the
+    # steps handed to the training loop; the defaults try nothing weaker
+    # than alpha=1, so they cost no weaker stage.
+    planned = []
+    train = BIMTRegressor._train
+
+    def counting(self, network, data, lambdas, *args, **kwargs):
+        planned.append(len(lambdas))
+        return train(self, network, data, lambdas, *args, **kwargs)
+
+    monkeypatch.setattr(BIMTRegressor, "_train", counting)
+    params = {"max_iter": 160, "random_state": 0}
+    if alphas is not None:
+        params["alphas"] = alphas
+    cv = BIMTRegressorCV(**params).fit(*regression)
+    assert min(cv.alphas) == (1.0 if alphas is None else 0.1)
+    assert sum(planned) == runs * 160
+    assert len(planned) == 3 * len(cv.alphas) + 1
+
+
 def test_the_path_starts_at_the_strength_nearest_the_default():
     assert start_index(np.array([0.1, 0.3, 1.0, 3.0, 10.0])) == 2
     assert start_index(np.array([0.3, 3.0])) == 1
