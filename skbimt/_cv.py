@@ -69,7 +69,9 @@ _CV_ATTRIBUTES = """
         ``mean_test_score``, ``std_test_score``, ``split<k>_test_score``,
         and, averaged over the folds' networks, ``mean_active_hidden``
         (active hidden neurons) and ``mean_inputs_kept`` (active input
-        features). A fold whose fit failed scores NaN.
+        features); a network that learned nothing (it predicts a constant
+        on its training rows) counts none of either. A fold whose fit
+        failed scores NaN.
 """
 
 

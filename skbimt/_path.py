@@ -38,7 +38,7 @@ from sklearn.utils import _safe_indexing
 
 from ._base import resolved_schedule, torch_threads
 from ._connectivity import DEFAULT_THRESHOLD, active_neuron_masks
-from ._diagnosis import check_training_outcome
+from ._diagnosis import check_training_outcome, predicts_a_constant
 from ._engine.schedule import lambda_values
 from ._parts import path_strengths
 
@@ -92,6 +92,7 @@ def fold_path(estimator, X, y, sample_weight, train, test, alphas):
     weights = None if sample_weight is None else _safe_indexing(sample_weight, train)
     X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
     X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
+    fold = (X_train, y_train, weights, X_test, y_test)
     alphas = np.asarray(alphas, dtype=np.float64)
     start = start_index(alphas)
     # Stronger strengths from the start's weights, then weaker ones from a
@@ -113,7 +114,7 @@ def fold_path(estimator, X, y, sample_weight, train, test, alphas):
             dtype = network.flat.dtype
             state = (data, network, device, rng, dtype)
             _train_stage(estimator, state, alphas[start])
-            stages[start] = _describe(estimator, X_test, y_test)
+            stages[start] = _describe(estimator, fold)
             # The weaker branch restarts from the start's weights and random
             # state, as if trained first.
             saved = (data, copy.deepcopy(network), device, copy.deepcopy(rng), dtype)
@@ -123,7 +124,7 @@ def fold_path(estimator, X, y, sample_weight, train, test, alphas):
             try:
                 for index in branch:
                     _train_stage(estimator, start_state, alphas[index], index > start)
-                    stages[index] = _describe(estimator, X_test, y_test)
+                    stages[index] = _describe(estimator, fold)
             except ValueError as error:
                 for index in branch:
                     if stages[index] is None:
@@ -155,11 +156,20 @@ def _train_stage(estimator, state, alpha, stronger=None):
     estimator._install(attributes | {"lambda_schedule_": schedule})
 
 
-def _describe(estimator, X_test, y_test):
-    """Held-out score and size of a fold's network."""
+def _describe(estimator, fold):
+    """Held-out score and size of a fold's network.
+
+    A network that predicts a constant on its training rows has learned
+    nothing: its relative wiring is noise around zero and can look fully
+    connected, so it counts no active neuron and no input.
+    """
+    X_train, y_train, weights, X_test, y_test = fold
+    score = estimator.score(X_test, y_test)
+    if predicts_a_constant(estimator, X_train, y_train, weights):
+        return {"score": score, "active_hidden": 0, "inputs": 0}
     masks = active_neuron_masks(estimator.scaled_coefs_, DEFAULT_THRESHOLD)
     return {
-        "score": estimator.score(X_test, y_test),
+        "score": score,
         "active_hidden": sum(int(mask.sum()) for mask in masks[1:-1]),
         "inputs": int((path_strengths(estimator) > DEFAULT_THRESHOLD).sum()),
     }

@@ -1,6 +1,8 @@
 """BIMTRegressorCV and BIMTClassifierCV: the alpha path and its choice."""
 
 import pickle
+import warnings
+from functools import cache
 
 import numpy as np
 import pytest
@@ -8,7 +10,9 @@ from sklearn.datasets import load_iris, make_regression
 from sklearn.model_selection import KFold
 
 from skbimt import BIMTClassifier, BIMTClassifierCV, BIMTRegressor, BIMTRegressorCV
+from skbimt._connectivity import active_neuron_masks
 from skbimt._cv import paired_choice
+from skbimt._diagnosis import predicts_a_constant
 from skbimt._folds import fit_on_rows, shuffled_folds
 from skbimt._parts import path_strengths
 from skbimt._path import fold_path, stage_steps, start_index
@@ -105,6 +109,49 @@ def test_path_results_describe_every_alpha(fitted):
     )
     np.testing.assert_allclose(results["mean_test_score"], splits.mean(axis=1))
     assert fitted.alpha_ == results["alpha"][fitted.best_index_]
+
+
+@cache
+def _emptied_path(seed):
+    """A CV fit whose second strength, 3000 times the default, empties the
+    network; and a fresh fit at that strength."""
+    X, y = make_regression(n_samples=120, n_features=4, noise=1.0, random_state=seed)
+    path = BIMTRegressorCV(alphas=(1.0, 3000.0), cv=2, max_iter=200, random_state=seed)
+    emptied = BIMTRegressor(alpha=3000.0, max_iter=200, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The fitted network predicts")
+        return path.fit(X, y).cv_results_, emptied.fit(X, y), X, y
+
+
+@outcome(at_least=1)
+def neurons_an_emptied_network_seems_to_keep(seed):
+    """Active hidden neurons of a network that learned nothing, by the
+    relative threshold (of 40): its noise looks wired (38 at seed 0)."""
+    _, emptied, X, y = _emptied_path(seed)
+    assert predicts_a_constant(emptied, X, y)
+    return sum(mask.sum() for mask in active_neuron_masks(emptied.scaled_coefs_)[1:-1])
+
+
+@outcome(at_most=0)
+def neurons_and_inputs_the_path_counts_for_an_emptied_network(seed):
+    """What ``cv_results_`` reports for the strength that empties it."""
+    results = _emptied_path(seed)[0]
+    return results["mean_active_hidden"][1] + results["mean_inputs_kept"][1]
+
+
+@outcome(at_least=1)
+def neurons_the_path_counts_at_the_default(seed):
+    """The default strength's network, beside it, does count (12 at seed 0)."""
+    return _emptied_path(seed)[0]["mean_active_hidden"][0]
+
+
+@pytest.mark.trained
+def test_a_network_that_learned_nothing_counts_no_neuron():
+    # Wiring is measured relative to each matrix's largest weight, so an
+    # emptied network's noise looks connected; the path counts it as empty.
+    neurons_an_emptied_network_seems_to_keep.check()
+    neurons_and_inputs_the_path_counts_for_an_emptied_network.check()
+    neurons_the_path_counts_at_the_default.check()
 
 
 def test_alphas_are_tried_in_increasing_order_once():
