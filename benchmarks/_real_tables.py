@@ -57,10 +57,15 @@ def _split(frame, target, categorical=()):
     return X.reset_index(drop=True), frame[target].to_numpy()
 
 
+def _regression(frame, target, categorical=()):
+    """``_split`` with a float target."""
+    X, y = _split(frame, target, categorical)
+    return X, y.astype(float)
+
+
 def house_prices():
     """Windsor (Canada) house sale prices, 546 rows; six yes/no columns."""
-    X, y = _split(_r_table("AER", "HousePrices"), "price")
-    return X, y.astype(float)
+    return _regression(_r_table("AER", "HousePrices"), "price")
 
 
 def wage():
@@ -69,27 +74,23 @@ def wage():
     ``logwage`` (the target's logarithm) and ``region`` (one value) dropped.
     """
     frame = _r_table("ISLR", "Wage").drop(columns=["logwage", "region"])
-    X, y = _split(frame, "wage")
-    return X, y.astype(float)
+    return _regression(frame, "wage")
 
 
 def concrete():
     """Concrete compressive strength from its mixture and age, 1,030 rows."""
-    X, y = _split(_r_table("modeldata", "concrete"), "compressive_strength")
-    return X, y.astype(float)
+    return _regression(_r_table("modeldata", "concrete"), "compressive_strength")
 
 
 def auto_mpg():
     """Cars' fuel economy (mpg), 392 rows; ``origin`` categorical, ``name`` dropped."""
     frame = _r_table("ISLR", "Auto").drop(columns="name")
-    X, y = _split(frame, "mpg", categorical=("origin",))
-    return X, y.astype(float)
+    return _regression(frame, "mpg", categorical=("origin",))
 
 
 def carseats():
     """Child car seat sales at 400 stores (simulated by ISLR's authors)."""
-    X, y = _split(_r_table("ISLR", "Carseats"), "Sales")
-    return X, y.astype(float)
+    return _regression(_r_table("ISLR", "Carseats"), "Sales")
 
 
 def hitters():
@@ -101,14 +102,12 @@ def hitters():
 
 def cps1985():
     """Hourly wages from the 1985 Current Population Survey, 534 rows."""
-    X, y = _split(_r_table("AER", "CPS1985"), "wage")
-    return X, y.astype(float)
+    return _regression(_r_table("AER", "CPS1985"), "wage")
 
 
 def salaries():
     """US college professors' 9-month salaries, 397 rows."""
-    X, y = _split(_r_table("carData", "Salaries"), "salary")
-    return X, y.astype(float)
+    return _regression(_r_table("carData", "Salaries"), "salary")
 
 
 def default():
@@ -169,47 +168,40 @@ def hmda():
 
 def boston():
     """Median house value of 506 Boston tracts (MASS Boston)."""
-    X, y = _split(_r_table("MASS", "Boston"), "medv")
-    return X, y.astype(float)
+    return _regression(_r_table("MASS", "Boston"), "medv")
 
 
 def caschools():
     """Mean math score of 420 California school districts; county as a category."""
     frame = _r_table("AER", "CASchools").drop(columns=["district", "school", "read"])
-    X, y = _split(frame, "math")
-    return X, y.astype(float)
+    return _regression(frame, "math")
 
 
 def college():
     """Graduation rate of 777 US colleges (ISLR College)."""
-    X, y = _split(_r_table("ISLR", "College"), "Grad.Rate")
-    return X, y.astype(float)
+    return _regression(_r_table("ISLR", "College"), "Grad.Rate")
 
 
 def credit():
     """Credit card balance of 400 customers (ISLR Credit, simulated)."""
     frame = _r_table("ISLR", "Credit").drop(columns=["ID"], errors="ignore")
-    X, y = _split(frame, "Balance")
-    return X, y.astype(float)
+    return _regression(frame, "Balance")
 
 
 def teaching():
     """Course evaluation scores of 463 courses at the University of Texas."""
     frame = _r_table("AER", "TeachingRatings").drop(columns=["prof"], errors="ignore")
-    X, y = _split(frame, "eval")
-    return X, y.astype(float)
+    return _regression(frame, "eval")
 
 
 def slid():
     """Hourly wages in the Survey of Labour and Income Dynamics, 3,987 rows."""
-    X, y = _split(_r_table("carData", "SLID").dropna(), "wages")
-    return X, y.astype(float)
+    return _regression(_r_table("carData", "SLID").dropna(), "wages")
 
 
 def computers():
     """Prices of 6,259 personal computers, 1993-1995 (Ecdat Computers)."""
-    X, y = _split(_r_table("Ecdat", "Computers"), "price")
-    return X, y.astype(float)
+    return _regression(_r_table("Ecdat", "Computers"), "price")
 
 
 def birthwt():

@@ -318,9 +318,16 @@ def network_summary(model, thresholds, X_train, y_train):
     return hidden, total, [strengths >= t for t in thresholds]
 
 
-def kept_text(kept, informative):
+def kept_text(masks, informative):
+    """Inputs kept, averaged over the folds' masks.
+
+    Folds of a real table may differ in width: a one-hot column exists only
+    where the fold's training rows hold its category.
+    """
     if informative is None:
-        return f"{kept.sum():.1f}/{kept.size}"
+        width = np.mean([mask.size for mask in masks])
+        return f"{np.mean([mask.sum() for mask in masks]):.1f}/{width:g}"
+    kept = np.mean(masks, axis=0)
     signal, noise = kept[:informative], kept[informative:]
     return f"{signal.sum():.1f}/{signal.size} + {noise.sum():.1f}/{noise.size} noise"
 
@@ -396,8 +403,7 @@ def summarise(label, results, informative):
     }
     row["fit_s"] = f"{row['fit_mean']:.2f}"
     if label == "BIMT-select":
-        kept = np.mean([r["selected"] for r in results], axis=0)
-        row["inputs"] = kept_text(kept, informative)
+        row["inputs"] = kept_text([r["selected"] for r in results], informative)
     elif label.startswith("BIMT"):
         summaries = [r["network"] for r in results]
         active = np.mean([s[0] for s in summaries])
@@ -405,8 +411,10 @@ def summarise(label, results, informative):
         if results[0].get("alpha") is not None:
             chosen = ", ".join(f"{r['alpha']:g}" for r in results)
             row["hidden"] += f" (alpha_ {chosen})"
-        kept = np.mean([s[2] for s in summaries], axis=0)
-        row["inputs"] = " ; ".join(kept_text(k, informative) for k in kept)
+        per_threshold = zip(*(s[2] for s in summaries), strict=True)
+        row["inputs"] = " ; ".join(
+            kept_text(masks, informative) for masks in per_threshold
+        )
     return row
 
 
@@ -425,7 +433,7 @@ def lasso_row(X, y, task, folds, seed, informative):
         "score": "",
         "fit_s": f"{np.mean(seconds):.2f}",
         "hidden": "",
-        "inputs": kept_text(np.mean(masks, axis=0), informative),
+        "inputs": kept_text(masks, informative),
     }
 
 
