@@ -306,8 +306,7 @@ class BIMTRegressorCV(_PathMixin, BIMTRegressor):
     strengths above the default and ``w`` below, this costs
     ``cv * (1 + s / 8 + w / 16) + 1`` runs of ``max_iter`` steps (4.75 by
     default, 5.1 with two weaker strengths added), the folds' on
-    ``(cv - 1) / cv`` of the rows. The fitted
-    estimator is a
+    ``(cv - 1) / cv`` of the rows. The fitted estimator is a
     :class:`BIMTRegressor` in every other respect.
 
     Parameters
@@ -425,8 +424,7 @@ class BIMTClassifierCV(_PathMixin, BIMTClassifier):
     ``alpha_``, is then trained on all the data as
     ``BIMTClassifier(alpha=alpha_)`` would be. This costs 4.75 runs of
     ``max_iter`` steps with the defaults (see :class:`BIMTRegressorCV`). The
-    fitted
-    estimator is a :class:`BIMTClassifier` in every other respect.
+    fitted estimator is a :class:`BIMTClassifier` in every other respect.
 
     Parameters
     ----------
