@@ -9,6 +9,8 @@ Five-fold cross-validation, every model in the same run, one thread each:
   ``"auto"``'s tuned schedule at every size, not shrunk above 500 rows;
 * ``BIMT split_parts`` (with ``--split-parts``): the defaults with
   ``split_parts=True``;
+* ``BIMT max_iter=N`` (with ``--max-iter N ...``): the defaults trained for
+  ``N`` steps instead of 2,000;
 * ``BIMT-CV``: ``BIMTRegressorCV()`` / ``BIMTClassifierCV()`` with their
   default ``alphas`` (inner shuffled folds over the strength path; the
   default strength unless another beats it on every fold);
@@ -205,6 +207,7 @@ def models(
     seed=0,
     frame=False,
     split_parts=False,
+    max_iters=(),
 ):
     """label -> unfitted model; ``frame``: X is a DataFrame with categories.
 
@@ -284,6 +287,10 @@ def models(
     if split_parts:
         found["BIMT split_parts"] = bimt_input(
             bimt(split_parts=True, random_state=seed)
+        )
+    for steps in max_iters:
+        found[f"BIMT max_iter={steps}"] = bimt_input(
+            bimt(max_iter=steps, random_state=seed)
         )
     return found
 
@@ -380,6 +387,7 @@ def fold_jobs(X, y, task, options, seed):
         seed,
         frame=hasattr(X, "iloc"),
         split_parts=options.split_parts,
+        max_iters=options.max_iter,
     )
     folds = list(splitter.split(X, y))
     return [
@@ -490,6 +498,13 @@ def parse_arguments():
         help="add BIMT with split_parts=True",
     )
     parser.add_argument(
+        "--max-iter",
+        type=int,
+        nargs="+",
+        default=[],
+        help="add BIMT trained for each of these numbers of steps",
+    )
+    parser.add_argument(
         "--jobs",
         type=int,
         default=1,
@@ -500,14 +515,22 @@ def parse_arguments():
     unknown = set(args.data or ()) - set(names)
     if unknown:
         parser.error(f"unknown --data {sorted(unknown)}; choose from {names}")
-    known = set(models("regression", True, args.input_cost, True, split_parts=True)) | {
-        "Lasso-select"
-    }
+    every = models(
+        "regression",
+        True,
+        args.input_cost,
+        True,
+        split_parts=True,
+        max_iters=args.max_iter,
+    )
+    known = set(every) | {"Lasso-select"}
     unknown = set(args.models or ()) - known
     if unknown:
         parser.error(f"unknown --models {sorted(unknown)}; choose from {sorted(known)}")
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
+    if any(steps < 1 for steps in args.max_iter):
+        parser.error("--max-iter must be at least 1")
     real = args.real or args.held_out
     chosen = list(args.data or ([] if real else SKLEARN_SETS))
     for wanted, tables in ((args.real, TABLES), (args.held_out, HELD_OUT)):
