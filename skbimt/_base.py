@@ -664,6 +664,15 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         )
         return attributes
 
+    def _advice_when_learned_nothing(self):
+        """What to change when the fitted network predicts a constant."""
+        return (
+            "Either the connection cost shrank every weight to about zero "
+            "(lower alpha, or let BIMTRegressorCV / BIMTClassifierCV choose "
+            "it), or training was too short (raise max_iter), or the inputs "
+            "carry no signal about y."
+        )
+
     def _install(self, attributes):
         """Replace every fitted attribute by ``attributes`` at once."""
         for name in [

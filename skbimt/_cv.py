@@ -268,6 +268,31 @@ class _PathMixin:
             },
         )
 
+    def _advice_when_learned_nothing(self):
+        """What the warning about a constant prediction says after a search.
+
+        The search may have chosen that network: a strength beat the
+        default on every fold because predicting about the mean (or the
+        commonest class) generalizes better than the network did.
+        """
+        default = start_index(self.cv_results_["alpha"])
+        if self.best_index_ == default:
+            return (
+                "Either the connection cost shrank every weight to about "
+                "zero (add weaker strengths to alphas), or training was too "
+                "short (raise max_iter), or the inputs carry no signal about y."
+            )
+        return (
+            f"Cross-validation chose alpha_={self.alpha_:g} because it scored "
+            "higher on the held-out rows of every fold than "
+            f"alpha={self.cv_results_['alpha'][default]:g}: on these data, "
+            "predicting about the mean of y (the commonest class, for a "
+            "classifier) generalizes better than the default network. The "
+            "inputs carry little signal it can use; a linear model may do "
+            f"better. To keep a network anyway, leave {self.alpha_:g} and "
+            "stronger strengths out of alphas."
+        )
+
     @staticmethod
     def _path_results(alphas, paths):
         """``cv_results_`` from the folds' paths (one list of stages per fold)."""

@@ -109,11 +109,8 @@ def warn_about_training(estimator, log, lambdas, X, y, sample_weight):
         warn(
             f"{LEARNED_NOTHING} training sample: it has learned nothing, "
             "and its wiring (modules_, feature_importances_, the plots) is "
-            f"noise around zero.{unfinished} Either the connection cost "
-            "shrank every weight to about zero (lower alpha, or let "
-            "BIMTRegressorCV / BIMTClassifierCV choose it), or training "
-            "was too short (raise max_iter), or the inputs carry no "
-            "signal about y.",
+            f"noise around zero.{unfinished} "
+            f"{estimator._advice_when_learned_nothing()}",
             UserWarning,
         )
     elif log.stop_reason == "interrupted":

@@ -6,6 +6,7 @@ from functools import cache
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import load_iris, make_regression
 from sklearn.model_selection import KFold
 
@@ -152,6 +153,50 @@ def test_a_network_that_learned_nothing_counts_no_neuron():
     neurons_an_emptied_network_seems_to_keep.check()
     neurons_and_inputs_the_path_counts_for_an_emptied_network.check()
     neurons_the_path_counts_at_the_default.check()
+
+
+@outcome(at_least=1)
+def searches_on_noise_that_explain_their_constant_choice(seed):
+    """1 when a CV fit on pure noise chooses the strength that empties the
+    network and its warning says that the search chose it (and does not
+    advise letting a search choose); 0 otherwise."""
+    rng = np.random.default_rng(seed)
+    X, y = rng.normal(size=(120, 4)), rng.normal(size=120)
+    search = BIMTRegressorCV(
+        alphas=(1.0, 3000.0), cv=2, max_iter=400, random_state=seed
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    said = [str(w.message) for w in caught if "learned nothing" in str(w.message)]
+    return int(
+        search.alpha_ == 3000.0
+        and len(said) == 1
+        and "Cross-validation chose alpha_=3000" in said[0]
+        and "let BIMTRegressorCV" not in said[0]
+    )
+
+
+@pytest.mark.trained
+def test_a_search_that_chose_a_constant_prediction_says_so():
+    # The default network overfits noise; the search rightly prefers the
+    # mean, and its warning must explain that rather than advise a search.
+    searches_on_noise_that_explain_their_constant_choice.check()
+
+
+def test_the_advice_after_a_search_depends_on_what_it_chose(fitted):
+    results = fitted.cv_results_
+    kept, chosen = clone(fitted), clone(fitted)
+    for search, index in ((kept, 1), (chosen, 0)):
+        search.cv_results_, search.best_index_ = results, index
+        search.alpha_ = float(results["alpha"][index])
+    # SMALL's alphas are (0.3, 3.0): the path starts at 3.0, the one nearest 1.
+    assert "add weaker strengths to alphas" in kept._advice_when_learned_nothing()
+    advice = chosen._advice_when_learned_nothing()
+    assert advice.startswith("Cross-validation chose alpha_=0.3")
+    assert "than alpha=3:" in advice
+    assert "leave 0.3 and stronger strengths out of alphas" in advice
+    assert "let BIMTRegressorCV" in BIMTRegressor()._advice_when_learned_nothing()
 
 
 def test_alphas_are_tried_in_increasing_order_once():
