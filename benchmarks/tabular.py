@@ -117,9 +117,8 @@ from skbimt import (
     prefer_default_alpha,
 )
 from skbimt._base import DEFAULT_SCHEDULE
-from skbimt._connectivity import DEFAULT_THRESHOLD, active_neuron_masks
-from skbimt._diagnosis import predicts_a_constant
-from skbimt._parts import path_strengths
+from skbimt._connectivity import DEFAULT_THRESHOLD
+from skbimt._path import network_size
 
 #: The README's grid search over the strength (the default, 1, included).
 README_GRID = [0.3, 1.0, 3.0, 10.0]
@@ -307,21 +306,15 @@ def lasso_selector(task, seed=0):
 
 
 def network_summary(model, thresholds, X_train, y_train):
-    """Active hidden neurons and the kept-input mask of a fitted BIMT model.
-
-    A model that predicts a constant on its training rows has learned
-    nothing and keeps none (its relative wiring would look full), as in the
-    CV estimators' ``cv_results_``.
-    """
-    estimator = model[-1] if isinstance(model, Pipeline) else model
+    """Active hidden neurons and the kept-input mask of a fitted BIMT model
+    (none for a model that learned nothing, as in ``cv_results_``)."""
+    estimator, X_seen = model, X_train
+    if isinstance(model, Pipeline):
+        estimator, X_seen = model[-1], model[:-1].transform(X_train)
     if isinstance(estimator, GridSearchCV):
         estimator = estimator.best_estimator_
-    masks = active_neuron_masks(estimator.scaled_coefs_, DEFAULT_THRESHOLD)
-    total = sum(mask.size for mask in masks[1:-1])
-    strengths = path_strengths(estimator)
-    if predicts_a_constant(model, X_train, y_train):
-        return 0, total, [np.zeros(strengths.shape, dtype=bool) for _ in thresholds]
-    hidden = sum(int(mask.sum()) for mask in masks[1:-1])
+    hidden, strengths = network_size(estimator, X_seen, y_train)
+    total = sum(coef.shape[1] for coef in estimator.scaled_coefs_[:-1])
     return hidden, total, [strengths >= t for t in thresholds]
 
 

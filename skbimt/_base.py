@@ -27,7 +27,11 @@ from ._connectivity import (
     DEFAULT_THRESHOLD,
     modules_and_modularity,
 )
-from ._diagnosis import check_training_outcome, warn_about_training
+from ._diagnosis import (
+    check_training_outcome,
+    empty_network_advice,
+    warn_about_training,
+)
 from ._engine.geometry import DISTANCE_NORMS
 from ._engine.network import ACTIVATIONS, MLP, forward
 from ._engine.schedule import lambda_values, scaled
@@ -666,11 +670,8 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
 
     def _advice_when_learned_nothing(self):
         """What to change when the fitted network predicts a constant."""
-        return (
-            "Either the connection cost shrank every weight to about zero "
-            "(lower alpha, or let BIMTRegressorCV / BIMTClassifierCV choose "
-            "it), or training was too short (raise max_iter), or the inputs "
-            "carry no signal about y."
+        return empty_network_advice(
+            "lower alpha, or let BIMTRegressorCV / BIMTClassifierCV choose it"
         )
 
     def _install(self, attributes):

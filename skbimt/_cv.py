@@ -10,6 +10,7 @@ from sklearn.utils import check_X_y
 from sklearn.utils.validation import _check_sample_weight
 
 from ._base import BaseBIMT
+from ._diagnosis import empty_network_advice
 from ._estimators import (
     _SHARED_ATTRIBUTES,
     _SHARED_PARAMETERS,
@@ -277,11 +278,7 @@ class _PathMixin:
         """
         default = start_index(self.cv_results_["alpha"])
         if self.best_index_ == default:
-            return (
-                "Either the connection cost shrank every weight to about "
-                "zero (add weaker strengths to alphas), or training was too "
-                "short (raise max_iter), or the inputs carry no signal about y."
-            )
+            return empty_network_advice("add weaker strengths to alphas")
         return (
             f"Cross-validation chose alpha_={self.alpha_:g} because it scored "
             "higher on the held-out rows of every fold than "

@@ -78,6 +78,15 @@ def check_training_outcome(estimator, log):
         )
 
 
+def empty_network_advice(how_to_weaken):
+    """What to change when a fit learned nothing; ``how_to_weaken`` the cost."""
+    return (
+        "Either the connection cost shrank every weight to about zero "
+        f"({how_to_weaken}), or training was too short (raise max_iter), or "
+        "the inputs carry no signal about y."
+    )
+
+
 def warn_about_training(estimator, log, lambdas, X, y, sample_weight):
     """Warn when a fit diverged, got worse, learned nothing or was interrupted."""
     stretch = final_stretch_start(lambdas)

@@ -157,19 +157,32 @@ def _train_stage(estimator, state, alpha, stronger=None):
 
 
 def _describe(estimator, fold):
-    """Held-out score and size of a fold's network.
-
-    A network that predicts a constant on its training rows has learned
-    nothing: its relative wiring is noise around zero and can look fully
-    connected, so it counts no active neuron and no input.
-    """
+    """Held-out score and size of a fold's network."""
     X_train, y_train, weights, X_test, y_test = fold
-    score = estimator.score(X_test, y_test)
-    if predicts_a_constant(estimator, X_train, y_train, weights):
-        return {"score": score, "active_hidden": 0, "inputs": 0}
-    masks = active_neuron_masks(estimator.scaled_coefs_, DEFAULT_THRESHOLD)
+    active_hidden, strengths = network_size(estimator, X_train, y_train, weights)
     return {
-        "score": score,
-        "active_hidden": sum(int(mask.sum()) for mask in masks[1:-1]),
-        "inputs": int((path_strengths(estimator) > DEFAULT_THRESHOLD).sum()),
+        "score": estimator.score(X_test, y_test),
+        "active_hidden": active_hidden,
+        "inputs": int((strengths > DEFAULT_THRESHOLD).sum()),
     }
+
+
+def network_size(estimator, X, y, sample_weight=None):
+    """Active hidden neurons and input path strengths of a fitted network.
+
+    A network that predicts a constant on its training rows ``X, y`` has
+    learned nothing: its relative wiring is noise around zero and can look
+    fully connected, so it counts no active neuron and every input's
+    strength is 0.
+
+    Returns
+    -------
+    active_hidden : int
+    strengths : ndarray of shape (n_features_in_,)
+        Each input's widest-path strength (see ``path_strengths``).
+    """
+    strengths = path_strengths(estimator)
+    if predicts_a_constant(estimator, X, y, sample_weight):
+        return 0, np.zeros_like(strengths)
+    masks = active_neuron_masks(estimator.scaled_coefs_, DEFAULT_THRESHOLD)
+    return sum(int(mask.sum()) for mask in masks[1:-1]), strengths
