@@ -10,7 +10,7 @@ Five-fold cross-validation, every model in the same run, one thread each:
 * ``BIMT split_parts`` (with ``--split-parts``): the defaults with
   ``split_parts=True``;
 * ``BIMT max_iter=N`` (with ``--max-iter N ...``): the defaults trained for
-  ``N`` steps instead of 2,000;
+  ``N`` steps instead of the default 1,000;
 * ``BIMT-CV``: ``BIMTRegressorCV()`` / ``BIMTClassifierCV()`` with their
   default ``alphas`` (inner shuffled folds over the strength path; the
   default strength unless another beats it on every fold);
