@@ -10,9 +10,9 @@ from sklearn.base import clone
 from sklearn.datasets import load_iris, make_regression
 from sklearn.model_selection import KFold
 
-from skbimt import BIMTClassifier, BIMTClassifierCV, BIMTRegressor, BIMTRegressorCV
+from skbimt import BIMTClassifier, BIMTClassifierCV, BIMTRegressor, BIMTRegressorCV, _cv
 from skbimt._connectivity import active_neuron_masks
-from skbimt._cv import paired_choice
+from skbimt._cv import folds_share_of_rows, paired_choice
 from skbimt._diagnosis import predicts_a_constant
 from skbimt._folds import fit_on_rows, shuffled_folds
 from skbimt._parts import path_strengths
@@ -170,9 +170,9 @@ def searches_on_noise_that_explain_their_constant_choice(seed):
         search.fit(X, y)
     said = [str(w.message) for w in caught if "learned nothing" in str(w.message)]
     return int(
-        search.alpha_ == 3000.0
+        search.cv_results_["alpha"][search.best_index_] == 3000.0
         and len(said) == 1
-        and "Cross-validation chose alpha_=3000" in said[0]
+        and "Cross-validation chose alpha=3000 (refit at alpha_=1500)" in said[0]
         and "let BIMTRegressorCV" not in said[0]
     )
 
@@ -187,13 +187,12 @@ def test_a_search_that_chose_a_constant_prediction_says_so():
 def test_the_advice_after_a_search_depends_on_what_it_chose(fitted):
     results = fitted.cv_results_
     kept, chosen = clone(fitted), clone(fitted)
-    for search, index in ((kept, 1), (chosen, 0)):
-        search.cv_results_, search.best_index_ = results, index
-        search.alpha_ = float(results["alpha"][index])
+    for search, index, alpha in ((kept, 1, 3.0), (chosen, 0, 0.15)):
+        search.cv_results_, search.best_index_, search.alpha_ = results, index, alpha
     # SMALL's alphas are (0.3, 3.0): the path starts at 3.0, the one nearest 1.
     assert "add weaker strengths to alphas" in kept._advice_when_learned_nothing()
     advice = chosen._advice_when_learned_nothing()
-    assert advice.startswith("Cross-validation chose alpha_=0.3")
+    assert advice.startswith("Cross-validation chose alpha=0.3 (refit at alpha_=0.15)")
     assert "than alpha=3:" in advice
     assert "leave 0.3 and stronger strengths out of alphas" in advice
     assert "let BIMTRegressorCV" in BIMTRegressor()._advice_when_learned_nothing()
@@ -214,6 +213,28 @@ def test_refit_is_the_single_estimator_at_the_chosen_alpha(fitted, regression):
     X = regression[0]
     np.testing.assert_array_equal(fitted.predict(X), single.predict(X))
     assert "alpha" not in fitted.get_params()
+
+
+@pytest.mark.parametrize("choice, share", [(0, 2 / 3), (1, 1.0)])
+def test_a_chosen_strength_other_than_the_default_is_refit_scaled(
+    regression, monkeypatch, choice, share
+):
+    # Three folds train on 2/3 of the rows; the default (index 1) stays as is.
+    monkeypatch.setattr(_cv, "paired_choice", lambda *args, **kwargs: choice)
+    alphas = (0.3, 1.0, 3.0)
+    search = BIMTRegressorCV(alphas=alphas, cv=3, max_iter=40, random_state=0)
+    search.fit(*regression)
+    assert search.best_index_ == choice
+    assert search.alpha_ == pytest.approx(alphas[choice] * share, rel=1e-12)
+    single = BIMTRegressor(alpha=search.alpha_, max_iter=40, random_state=0)
+    single.fit(*regression)
+    for a, b in zip(search.coefs_, single.coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_the_folds_share_is_their_mean_training_rows():
+    splits = [(np.arange(60), np.arange(60, 120)), (np.arange(30, 120), np.arange(30))]
+    assert folds_share_of_rows(splits, 120) == pytest.approx(0.625)
 
 
 def fresh_score(alpha, X, y, train, test):
