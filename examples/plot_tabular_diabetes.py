@@ -82,8 +82,8 @@ path = pd.DataFrame(cv.cv_results_)[
     ]
 ]
 print(path.round(3))
-# A chosen strength other than the default is refit scaled by the folds'
-# share of the rows (2/3 here), since the best strength falls as rows grow.
+# A chosen strength stronger than the default is refit scaled down for all
+# the rows: times the square of the folds' share of them (4/9, three folds).
 chosen = cv.cv_results_["alpha"][cv.best_index_]
 print(f"chosen alpha {chosen:g}, refit at alpha_ {cv.alpha_:g}")
 print(f"test R^2 {cv.score(X_test, y_test):.3f}")

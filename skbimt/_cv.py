@@ -62,10 +62,11 @@ _CV_ATTRIBUTES = """
         not among ``alphas``, the one nearest to it) unless another
         strength scores higher on every fold and by more than 0.01 on
         average; then, of those that do, the best on average. The default
-        is kept as it is; another choice is scaled by the folds' mean share
-        of the rows (2/3 with ``cv=3``: 3 becomes 2), since the best
-        strength falls as the rows grow. So ``alpha_`` need not be in
-        ``alphas``.
+        and a weaker choice are kept as they are; a stronger choice is
+        scaled by the square of the folds' mean share of the rows (4/9 with
+        ``cv=3``: 3 becomes 1.33, 10 becomes 4.4), but not below the
+        default, since a strength chosen on the folds' rows is too strong
+        for all of them. So ``alpha_`` need not be in ``alphas``.
 
     best_index_ : int
         Index in ``cv_results_`` of the strength the folds chose.
@@ -170,20 +171,50 @@ def paired_choice(scores, active_hidden, default=None):
 
 
 def folds_share_of_rows(splits, n_rows):
-    """Mean share of the rows the folds trained on: ``(cv - 1) / cv`` for k-fold.
-
-    A strength other than the default that the folds chose is refit at
-    itself times this share. The best strength falls as the rows grow, so
-    one chosen on a fold's rows is too strong for all of them: on the 26
-    real tables of the benchmark (seeds 1-5), the unscaled refit of a
-    chosen ``alpha=3`` or 10 lost 0.015-0.020 R^2 to the default on
-    hitters, college and teaching, and the scaled one 0.003-0.013, while
-    keeping most of what the search gains where the default misses
-    (cps1985 +0.286, birthwt +0.015, caschools +0.008). The default is not
-    scaled: it is tuned for a table's rows, and ``"auto"`` scales it above
-    500 of them.
-    """
+    """Mean share of the rows the folds trained on: ``(cv - 1) / cv`` for k-fold."""
     return float(np.mean([len(train) for train, _ in splits])) / n_rows
+
+
+def refit_alpha(chosen, start, share):
+    """Strength of the refit on all the rows, from the one the folds chose.
+
+    Parameters
+    ----------
+    chosen : float
+        The strength the folds chose, one of ``alphas``.
+    start : float
+        The strength the folds' paths start at: the default, kept unless
+        another is clearly better.
+    share : float
+        The folds' mean share of the rows (:func:`folds_share_of_rows`).
+
+    Returns
+    -------
+    alpha : float
+        ``chosen`` if it is ``start`` or weaker. A stronger one times
+        ``share**2``, but not below ``start``: with two folds, ``alpha=3``
+        would otherwise become 0.75, weaker than the default the folds
+        rejected as too weak.
+
+    Notes
+    -----
+    A strength chosen on a fold's rows is too strong for all of them: the
+    best strength falls as the rows grow, and the strength that wins on
+    every fold won partly by chance. On the 26 real tables of the
+    benchmark (seeds 1-5, ``cv=3``), refitting the chosen ``alpha=3`` or 10
+    unscaled lost 0.015-0.020 R^2 to the default on hitters, college and
+    teaching; scaled by the share (3 becomes 2), 0.003-0.013; by its
+    square (3 becomes 1.33, 10 becomes 4.4), at most 0.004, while keeping
+    nearly all that the search gains where the default misses (cps1985
+    +0.282, birthwt +0.015, caschools +0.006). The default is not scaled:
+    it is tuned for a table's rows, and ``"auto"`` scales it above 500 of
+    them. Nor is a weaker choice: on small noisy tables the strengths
+    below the default fall off a cliff, and a weaker refit than the folds
+    tried was never measured.
+    """
+    if chosen <= start:
+        return float(chosen)
+    return float(max(chosen * share**2, start))
 
 
 class _PathMixin:
@@ -277,9 +308,8 @@ class _PathMixin:
         )
         start = start_index(alphas)
         best = paired_choice(scores, results["mean_active_hidden"], default=start)
-        alpha = float(alphas[best])
-        if best != start:
-            alpha *= folds_share_of_rows(splits, _num_samples(X))
+        share = folds_share_of_rows(splits, _num_samples(X))
+        alpha = refit_alpha(alphas[best], alphas[start], share)
         return self._fit(
             X,
             y,
@@ -301,10 +331,11 @@ class _PathMixin:
         if self.best_index_ == default:
             return empty_network_advice("add weaker strengths to alphas")
         chosen = alphas[self.best_index_]
+        refit = "" if self.alpha_ == chosen else f" (refit at alpha_={self.alpha_:g})"
         return (
-            f"Cross-validation chose alpha={chosen:g} (refit at "
-            f"alpha_={self.alpha_:g}) because it scored higher on the held-out "
-            f"rows of every fold than alpha={alphas[default]:g}: on these "
+            f"Cross-validation chose alpha={chosen:g}{refit} because it scored "
+            "higher on the held-out rows of every fold than "
+            f"alpha={alphas[default]:g}: on these "
             "data, predicting about the mean of y (the commonest class, for a "
             "classifier) generalizes better than the default network. The "
             "inputs carry little signal it can use; a linear model may do "
@@ -347,12 +378,11 @@ class BIMTRegressorCV(_PathMixin, BIMTRegressor):
     default strength is kept unless another is clearly better, and the
     network is then trained on all the data as
     ``BIMTRegressor(alpha=alpha_)`` would be, at the chosen strength
-    (scaled by the folds' share of the rows unless it is the default; see
-    ``alpha_``). With ``s``
-    strengths above the default and ``w`` below, this costs
-    ``cv * (1 + s / 8 + w / 16) + 1`` runs of ``max_iter`` steps (4.75 by
-    default, 5.1 with two weaker strengths added), the folds' on
-    ``(cv - 1) / cv`` of the rows. The fitted estimator is a
+    (scaled down for all the rows unless it is the default; see
+    ``alpha_``). With ``s`` strengths above the default and ``w`` below,
+    this costs ``cv * (1 + s / 8 + w / 16) + 1`` runs of ``max_iter``
+    steps (4.75 by default, 5.1 with two weaker strengths added), the
+    folds' on ``(cv - 1) / cv`` of the rows. The fitted estimator is a
     :class:`BIMTRegressor` in every other respect.
 
     Parameters
@@ -468,8 +498,8 @@ class BIMTClassifierCV(_PathMixin, BIMTClassifier):
     held-out rows at the end of every stage. The default strength is kept
     unless another is clearly better, and the network is then trained on
     all the data as ``BIMTClassifier(alpha=alpha_)`` would be, at the
-    chosen strength (scaled by the folds' share of the rows unless it is
-    the default; see ``alpha_``). This costs 4.75 runs of
+    chosen strength (scaled down for all the rows unless it is the
+    default; see ``alpha_``). This costs 4.75 runs of
     ``max_iter`` steps with the defaults (see :class:`BIMTRegressorCV`). The
     fitted estimator is a :class:`BIMTClassifier` in every other respect.
 

@@ -12,7 +12,7 @@ from sklearn.model_selection import KFold
 
 from skbimt import BIMTClassifier, BIMTClassifierCV, BIMTRegressor, BIMTRegressorCV, _cv
 from skbimt._connectivity import active_neuron_masks
-from skbimt._cv import folds_share_of_rows, paired_choice
+from skbimt._cv import folds_share_of_rows, paired_choice, refit_alpha
 from skbimt._diagnosis import predicts_a_constant
 from skbimt._folds import fit_on_rows, shuffled_folds
 from skbimt._parts import path_strengths
@@ -172,7 +172,7 @@ def searches_on_noise_that_explain_their_constant_choice(seed):
     return int(
         search.cv_results_["alpha"][search.best_index_] == 3000.0
         and len(said) == 1
-        and "Cross-validation chose alpha=3000 (refit at alpha_=1500)" in said[0]
+        and "Cross-validation chose alpha=3000 (refit at alpha_=750)" in said[0]
         and "let BIMTRegressorCV" not in said[0]
     )
 
@@ -187,12 +187,12 @@ def test_a_search_that_chose_a_constant_prediction_says_so():
 def test_the_advice_after_a_search_depends_on_what_it_chose(fitted):
     results = fitted.cv_results_
     kept, chosen = clone(fitted), clone(fitted)
-    for search, index, alpha in ((kept, 1, 3.0), (chosen, 0, 0.15)):
+    for search, index, alpha in ((kept, 1, 3.0), (chosen, 0, 0.3)):
         search.cv_results_, search.best_index_, search.alpha_ = results, index, alpha
     # SMALL's alphas are (0.3, 3.0): the path starts at 3.0, the one nearest 1.
     assert "add weaker strengths to alphas" in kept._advice_when_learned_nothing()
     advice = chosen._advice_when_learned_nothing()
-    assert advice.startswith("Cross-validation chose alpha=0.3 (refit at alpha_=0.15)")
+    assert advice.startswith("Cross-validation chose alpha=0.3 because it scored")
     assert "than alpha=3:" in advice
     assert "leave 0.3 and stronger strengths out of alphas" in advice
     assert "let BIMTRegressorCV" in BIMTRegressor()._advice_when_learned_nothing()
@@ -215,17 +215,18 @@ def test_refit_is_the_single_estimator_at_the_chosen_alpha(fitted, regression):
     assert "alpha" not in fitted.get_params()
 
 
-@pytest.mark.parametrize("choice, share", [(0, 2 / 3), (1, 1.0)])
+@pytest.mark.parametrize("choice, scale", [(2, (2 / 3) ** 2), (1, 1.0), (0, 1.0)])
 def test_a_chosen_strength_other_than_the_default_is_refit_scaled(
-    regression, monkeypatch, choice, share
+    regression, monkeypatch, choice, scale
 ):
-    # Three folds train on 2/3 of the rows; the default (index 1) stays as is.
+    # Three folds train on 2/3 of the rows: 3 is scaled by its square; the
+    # default (index 1) and the weaker 0.3 stay as they are.
     monkeypatch.setattr(_cv, "paired_choice", lambda *args, **kwargs: choice)
     alphas = (0.3, 1.0, 3.0)
     search = BIMTRegressorCV(alphas=alphas, cv=3, max_iter=40, random_state=0)
     search.fit(*regression)
     assert search.best_index_ == choice
-    assert search.alpha_ == pytest.approx(alphas[choice] * share, rel=1e-12)
+    assert search.alpha_ == pytest.approx(alphas[choice] * scale, rel=1e-12)
     single = BIMTRegressor(alpha=search.alpha_, max_iter=40, random_state=0)
     single.fit(*regression)
     for a, b in zip(search.coefs_, single.coefs_, strict=True):
@@ -235,6 +236,23 @@ def test_a_chosen_strength_other_than_the_default_is_refit_scaled(
 def test_the_folds_share_is_their_mean_training_rows():
     splits = [(np.arange(60), np.arange(60, 120)), (np.arange(30, 120), np.arange(30))]
     assert folds_share_of_rows(splits, 120) == pytest.approx(0.625)
+
+
+@pytest.mark.parametrize(
+    "chosen, start, share, expected",
+    [
+        (1.0, 1.0, 0.5, 1.0),  # the default kept is refit as it is
+        (10.0, 1.0, 2 / 3, 40 / 9),
+        (0.3, 1.0, 2 / 3, 0.3),  # weaker choices are refit as chosen
+        (10.0, 1.0, 0.5, 2.5),
+        (3.0, 1.0, 0.5, 1.0),  # 0.75 would cross the default the folds rejected
+        (3.0, 3.0, 0.5, 3.0),  # the start need not be 1
+    ],
+)
+def test_the_refit_strength_scales_the_choice_but_never_crosses_the_start(
+    chosen, start, share, expected
+):
+    assert refit_alpha(chosen, start, share) == pytest.approx(expected, rel=1e-12)
 
 
 def fresh_score(alpha, X, y, train, test):
