@@ -206,7 +206,7 @@ def refit_alpha(chosen, start, share):
     teaching; scaled by the share (3 becomes 2), 0.003-0.013; by its
     square (3 becomes 1.33, 10 becomes 4.4), at most 0.004, while keeping
     nearly all that the search gains where the default misses (cps1985
-    +0.282, birthwt +0.015, caschools +0.006). The default is not scaled:
+    +0.282, birthwt +0.015, caschools +0.007). The default is not scaled:
     it is tuned for a table's rows, and ``"auto"`` scales it above 500 of
     them. Nor is a weaker choice: on small noisy tables the strengths
     below the default fall off a cliff, and a weaker refit than the folds
