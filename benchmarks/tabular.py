@@ -217,6 +217,7 @@ def models(
     frame=False,
     split_parts=False,
     max_iters=(),
+    cv_alphas=(),
 ):
     """label -> unfitted model; ``frame``: X is a DataFrame with categories.
 
@@ -300,6 +301,10 @@ def models(
     for steps in max_iters:
         found[f"BIMT max_iter={steps}"] = bimt_input(
             bimt(max_iter=steps, random_state=seed)
+        )
+    if cv_alphas:
+        found["BIMT-CV alphas"] = bimt_input(
+            bimt_cv(alphas=tuple(cv_alphas), random_state=seed)
         )
     return found
 
@@ -391,6 +396,7 @@ def fold_jobs(X, y, task, options, seed):
         frame=hasattr(X, "iloc"),
         split_parts=options.split_parts,
         max_iters=options.max_iter,
+        cv_alphas=options.cv_alphas,
     )
     folds = list(splitter.split(X, y))
     return [
@@ -513,6 +519,13 @@ def parse_arguments():
         help="add BIMT trained for each of these numbers of steps",
     )
     parser.add_argument(
+        "--cv-alphas",
+        type=float,
+        nargs="+",
+        default=[],
+        help="add BIMT-CV alphas: the CV estimator with these alphas",
+    )
+    parser.add_argument(
         "--jobs",
         type=int,
         default=1,
@@ -530,6 +543,7 @@ def parse_arguments():
         True,
         split_parts=True,
         max_iters=args.max_iter,
+        cv_alphas=args.cv_alphas,
     )
     known = set(every) | {"Lasso-select"}
     unknown = set(args.models or ()) - known

@@ -1,4 +1,4 @@
-"""Networks per fold, warm-started from the default strength both ways.
+"""Networks per fold: fresh at the default and the weakest strength, then stages up.
 
 The CV estimators score every strength of ``alphas`` on every fold. Training
 a fresh network per (fold, strength) costs one fit each. Instead, each fold
@@ -6,32 +6,37 @@ trains one network from a fresh start at the default strength (``alpha=1``,
 or the one of ``alphas`` nearest to it on a log scale), through the whole
 schedule, and scores it on the fold's held-out rows. From those weights it
 then trains an eighth of ``max_iter`` at each stronger strength in turn (at
-the final strength of the schedule times that ``alpha``), and, from a copy
-of the same weights, a sixteenth at each weaker one in turn, scoring every
-stage at its end. So a fold costs one fit and a half at most, and the
-strength the CV estimators keep unless another is clearly better, the
-default, is scored exactly as its refit will be trained.
+the final strength of the schedule times that ``alpha``), scoring every
+stage at its end. When ``alphas`` holds weaker strengths than the default,
+a second branch does the same from a fresh fit at the weakest of them,
+through the others up to the default (excluded). So a fold costs one fit
+and a quarter with the default ``alphas``, and the strength the CV
+estimators keep unless another is clearly better, the default, is scored
+exactly as its refit will be trained.
 
-A stage lags a fresh fit at its strength. A stronger stage prunes what the
-default kept, but keeps more neurons than a fresh fit would; a weaker one
-cannot revive the neurons the default pruned, so it scores a denser fresh
-fit's gain only in part (on concrete, 1,030 rows: +0.017 R^2 at
-``alpha=0.1`` against +0.037 for fresh fits). The stages rank the strengths
-around the default; the refit at the chosen one is a fresh fit. Pruning
-takes longer than relaxing: weaker stages of a sixteenth led to the same
-choice as stages of an eighth on 114 of 115 folds of the benchmark's
-tables, while stronger stages of a tenth rather than an eighth cost the CV
-estimator 0.02 R^2 on hitters (seeds 1-3), where they let ``alpha=10``
-pass on folds whose refit then lost. These were measured at 2,000 steps,
-the default ``max_iter`` then; at 1,000, stages of a quarter rather than
-an eighth gained at most 0.01 and cost more than the 5x budget.
-Two earlier paths cost more and chose worse: one network per fold from the
-weakest strength up made the default's stage lag a fresh fit, so stronger
-strengths won by that lag; a fresh start at the weakest as well as at the
-default cost about 2.4 fits per fold.
+A stage lags a fresh fit at its strength: it prunes what the fit before it
+kept, but keeps more neurons than a fresh fit would. Stages ran downwards
+too, from a copy of the default's weights, a sixteenth of ``max_iter`` at
+each weaker strength. That was cheaper (one fit and three eighths per fold
+with two weaker strengths, against two and three eighths), but a weaker
+stage cannot revive the neurons the default pruned, so it scored a denser
+fresh fit's gain only in part: digits' ``alpha=0.01`` won on too few inner
+folds (CV accuracy 0.959 against 0.969 now, seeds 1-3), and on pima one
+outer fold in fifteen took ``alpha=0.1``, where the fresh branch keeps the
+default, at a cost of 0.022 to that seed's mean accuracy. In exchange one
+boston fold in fifteen took ``alpha=0.3`` on the fresh branch's ranking,
+and its refit extrapolated wildly (the Results page has both). The stages
+rank the strengths around the branch's fresh fit; the refit at the chosen
+one is a fresh fit. Stronger stages of a tenth rather than an eighth cost
+the CV estimator 0.02 R^2 on hitters (seeds 1-3), where they let
+``alpha=10`` pass on folds whose refit then lost. These were measured at
+2,000 steps, the default ``max_iter`` then; at 1,000, stages of a quarter
+rather than an eighth gained at most 0.01 and cost more than the 5x budget.
+One network per fold from the weakest strength up, with no fresh fit at the
+default, made the default's stage lag a fresh fit, so stronger strengths
+won by that lag.
 """
 
-import copy
 import warnings
 
 import numpy as np
@@ -48,15 +53,14 @@ from ._parts import path_strengths
 #: and the CV estimators keep it unless another strength is clearly better.
 DEFAULT_ALPHA = 1.0
 
-#: Steps of a warm-started stage, as a fraction of ``max_iter``: at a
-#: stronger strength than the start's, and at a weaker one.
-STAGE_FRACTIONS = {"stronger": 0.125, "weaker": 0.0625}
+#: Steps of a warm-started stage at a stronger strength, as a fraction of
+#: ``max_iter``.
+STAGE_FRACTION = 0.125
 
 
-def stage_steps(max_iter, stronger=True):
-    """Steps of a warm-started stage at a stronger (or weaker) strength."""
-    fraction = STAGE_FRACTIONS["stronger" if stronger else "weaker"]
-    return max(1, int(round(fraction * max_iter)))
+def stage_steps(max_iter):
+    """Steps of a warm-started stage at a stronger strength."""
+    return max(1, int(round(STAGE_FRACTION * max_iter)))
 
 
 def start_index(alphas):
@@ -97,60 +101,59 @@ def fold_path(estimator, X, y, sample_weight, train, test, alphas):
     fold = (X_train, y_train, weights, X_test, y_test)
     alphas = np.asarray(alphas, dtype=np.float64)
     start = start_index(alphas)
-    # Stronger strengths from the start's weights, then weaker ones from a
-    # copy of them: the order of training, not of the result.
-    stronger = range(start + 1, len(alphas))
-    weaker = range(start - 1, -1, -1)
+    # Each branch is a fresh fit followed by stages at stronger strengths: from
+    # the start's through the stronger alphas, and from the weakest's through
+    # the weaker alphas up to the start's.
+    branches = [range(start, len(alphas)), range(0, start)]
     stages = [None] * len(alphas)
     # A fold's network is trained to be scored, not used: its warnings'
     # advice is for the fit the user asked for.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        estimator = clone(estimator)
-        try:
-            data, network, device, rng = estimator._new_network(
-                X_train, y_train, weights
-            )
-            # Training returns the network in float64; each stage trains it
-            # in its own dtype.
-            dtype = network.flat.dtype
-            state = (data, network, device, rng, dtype)
-            _train_stage(estimator, state, alphas[start])
-            stages[start] = _describe(estimator, fold)
-            # The weaker branch restarts from the start's weights and random
-            # state, as if trained first.
-            saved = (data, copy.deepcopy(network), device, copy.deepcopy(rng), dtype)
-        except ValueError as error:
-            return [_failed(error)] * len(alphas)
-        for branch, start_state in ((stronger, state), (weaker, saved)):
+        for branch in branches:
+            # A clone per branch: both fresh fits draw the same initial network.
+            trained = clone(estimator)
             try:
                 for index in branch:
-                    _train_stage(estimator, start_state, alphas[index], index > start)
-                    stages[index] = _describe(estimator, fold)
+                    if index == branch.start:
+                        state = _fresh_state(trained, X_train, y_train, weights)
+                        _train_stage(trained, state, alphas[index])
+                    else:
+                        _train_stage(trained, state, alphas[index], stage=True)
+                    stages[index] = _describe(trained, fold)
             except ValueError as error:
+                if index == start:
+                    return [_failed(error)] * len(alphas)
                 for index in branch:
                     if stages[index] is None:
                         stages[index] = _failed(error)
     return stages
 
 
+def _fresh_state(estimator, X, y, sample_weight):
+    """A new network for ``estimator`` on these rows, with what training needs."""
+    data, network, device, rng = estimator._new_network(X, y, sample_weight)
+    # Training returns the network in float64; each stage trains it in its
+    # own dtype.
+    return data, network, device, rng, network.flat.dtype
+
+
 def _failed(error):
     return {"score": np.nan, "error": str(error)}
 
 
-def _train_stage(estimator, state, alpha, stronger=None):
+def _train_stage(estimator, state, alpha, stage=False):
     """Train the network of ``state`` at ``alpha``; install it in ``estimator``.
 
-    ``stronger`` None: the whole schedule, from a fresh start; otherwise a
-    stage of ``stage_steps`` at the schedule's final strength.
+    ``stage`` False: the whole schedule, from a fresh start; True: a stage of
+    ``stage_steps`` at the schedule's final strength, from where it is.
     """
     data, network, device, rng, dtype = state
     network.flat = network.flat.to(dtype)
     schedule = resolved_schedule(estimator.lambda_schedule, alpha, data)
     lambdas = lambda_values(schedule, estimator.max_iter)
-    if stronger is not None:
-        steps = stage_steps(estimator.max_iter, stronger)
-        lambdas = np.full(steps, lambdas[-1])
+    if stage:
+        lambdas = np.full(stage_steps(estimator.max_iter), lambdas[-1])
     with torch_threads(estimator.n_threads):
         log = estimator._train(network, data, lambdas, device, rng)
     check_training_outcome(estimator, log)

@@ -262,47 +262,52 @@ def fresh_score(alpha, X, y, train, test):
     return fresh.score(X[test], y[test])
 
 
-def test_the_path_starts_with_a_fresh_fit_at_the_default(regression):
+def test_the_path_starts_with_fresh_fits_at_the_default_and_the_weakest(regression):
     X, y = regression
     train, test = np.arange(80), np.arange(80, 120)
-    alphas = np.array([0.3, 1.0, 3.0])
+    alphas = np.array([0.1, 0.3, 1.0, 3.0])
     stages = fold_path(
         BIMTRegressor(max_iter=200, random_state=0), X, y, None, train, test, alphas
     )
-    assert stages[1]["score"] == pytest.approx(fresh_score(1.0, X, y, train, test))
-    # The other strengths are warm stages, not fresh fits.
-    for stage, alpha in ((0, 0.3), (2, 3.0)):
-        assert stages[stage]["score"] != stages[1]["score"]
+    for stage, alpha in ((0, 0.1), (2, 1.0)):
+        fresh = fresh_score(alpha, X, y, train, test)
+        assert stages[stage]["score"] == pytest.approx(fresh)
+    # The others are warm stages, not fresh fits.
+    for stage, alpha in ((1, 0.3), (3, 3.0)):
         assert stages[stage]["score"] != fresh_score(alpha, X, y, train, test)
     assert stage_steps(200) == 25
-    assert stage_steps(200, stronger=False) == 12
 
 
-def test_weaker_stages_branch_from_the_default_fit(regression):
-    # The weaker branch starts from a copy of the default's network and
-    # random state: training the stronger branch first does not change it,
-    # nor the stronger stages the weaker ones.
+def test_the_branches_do_not_depend_on_each_other(regression):
+    # Each branch trains its own clone: the weaker strengths score the same
+    # with or without the stronger ones, and the other way round.
     X, y = regression
     train, test = np.arange(80), np.arange(80, 120)
 
-    def path(alphas):
-        estimator = BIMTRegressor(max_iter=200, random_state=0)
+    def path(alphas, random_state=0):
+        estimator = BIMTRegressor(max_iter=200, random_state=random_state)
         scores = fold_path(estimator, X, y, None, train, test, np.array(alphas))
         return [stage["score"] for stage in scores]
 
     both = path([0.1, 0.3, 1.0, 3.0, 10.0])
     assert path([0.1, 0.3, 1.0]) == both[:3]
     assert path([1.0, 3.0, 10.0]) == both[2:]
+    # A RandomState is cloned, not shared: both fresh fits draw the same
+    # initial network, as with an integer seed.
+    drawn = path([0.1, 0.3, 1.0, 3.0, 10.0], np.random.RandomState(0))
+    assert path([0.1, 0.3, 1.0], np.random.RandomState(0)) == drawn[:3]
+    assert path([1.0, 3.0, 10.0], np.random.RandomState(0)) == drawn[2:]
 
 
 @pytest.mark.parametrize(
     "alphas, runs",
-    [(None, 4.75), ((0.1, 0.3, 1.0, 3.0, 10.0), 5.125)],
+    [(None, 4.75), ((0.1, 0.3, 1.0, 3.0, 10.0), 8.125)],
 )
 def test_the_path_costs_what_the_docstring_says(regression, monkeypatch, alphas, runs):
-    # cv * (1 + s / 8 + w / 16) + 1 runs of max_iter steps, counted as the
-    # steps handed to the training loop; the defaults try nothing weaker
-    # than alpha=1, so they cost no weaker stage.
+    # cv * (1 + s / 8 + (1 + (w - 1) / 8 if w else 0)) + 1 runs of max_iter
+    # steps, counted as the steps handed to the training loop, for s stronger
+    # and w weaker strengths than the default; the defaults try nothing
+    # weaker than alpha=1, so they cost no second fresh fit.
     planned = []
     train = BIMTRegressor._train
 
