@@ -10,6 +10,7 @@ from sklearn.base import clone
 from sklearn.datasets import load_iris, make_regression
 from sklearn.model_selection import KFold
 
+import skbimt._path as path_module
 from skbimt import BIMTClassifier, BIMTClassifierCV, BIMTRegressor, BIMTRegressorCV, _cv
 from skbimt._connectivity import active_neuron_masks
 from skbimt._cv import folds_share_of_rows, paired_choice, refit_alpha
@@ -297,6 +298,30 @@ def test_the_branches_do_not_depend_on_each_other(regression):
     drawn = path([0.1, 0.3, 1.0, 3.0, 10.0], np.random.RandomState(0))
     assert path([0.1, 0.3, 1.0], np.random.RandomState(0)) == drawn[:3]
     assert path([1.0, 3.0, 10.0], np.random.RandomState(0)) == drawn[2:]
+
+
+def test_a_failed_branch_fails_only_its_own_strengths(regression, monkeypatch):
+    # The weaker branch's fresh fit fails: its strengths score NaN with the
+    # error, while the default and the stronger stages are scored as usual.
+    X, y = regression
+    train, test = np.arange(80), np.arange(80, 120)
+    train_stage = path_module._train_stage
+
+    def failing_below_the_default(estimator, state, alpha, stage=False):
+        if alpha < 1.0:
+            raise ValueError(f"diverged at alpha={alpha:g}")
+        return train_stage(estimator, state, alpha, stage)
+
+    monkeypatch.setattr(path_module, "_train_stage", failing_below_the_default)
+    alphas = np.array([0.1, 0.3, 1.0, 3.0])
+    stages = fold_path(
+        BIMTRegressor(max_iter=200, random_state=0), X, y, None, train, test, alphas
+    )
+    for weaker in stages[:2]:
+        assert np.isnan(weaker["score"])
+        assert weaker["error"] == "diverged at alpha=0.1"
+    assert stages[2]["score"] == pytest.approx(fresh_score(1.0, X, y, train, test))
+    assert np.isfinite(stages[3]["score"])
 
 
 @pytest.mark.parametrize(
