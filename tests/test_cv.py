@@ -10,8 +10,14 @@ from sklearn.base import clone
 from sklearn.datasets import load_iris, make_regression
 from sklearn.model_selection import KFold
 
-import skbimt._path as path_module
-from skbimt import BIMTClassifier, BIMTClassifierCV, BIMTRegressor, BIMTRegressorCV, _cv
+from skbimt import (
+    BIMTClassifier,
+    BIMTClassifierCV,
+    BIMTRegressor,
+    BIMTRegressorCV,
+    _cv,
+    _path,
+)
 from skbimt._connectivity import active_neuron_masks
 from skbimt._cv import folds_share_of_rows, paired_choice, refit_alpha
 from skbimt._diagnosis import predicts_a_constant
@@ -305,14 +311,14 @@ def test_a_failed_branch_fails_only_its_own_strengths(regression, monkeypatch):
     # error, while the default and the stronger stages are scored as usual.
     X, y = regression
     train, test = np.arange(80), np.arange(80, 120)
-    train_stage = path_module._train_stage
+    train_stage = _path._train_stage
 
     def failing_below_the_default(estimator, state, alpha, stage=False):
         if alpha < 1.0:
             raise ValueError(f"diverged at alpha={alpha:g}")
         return train_stage(estimator, state, alpha, stage)
 
-    monkeypatch.setattr(path_module, "_train_stage", failing_below_the_default)
+    monkeypatch.setattr(_path, "_train_stage", failing_below_the_default)
     alphas = np.array([0.1, 0.3, 1.0, 3.0])
     stages = fold_path(
         BIMTRegressor(max_iter=200, random_state=0), X, y, None, train, test, alphas
