@@ -11,6 +11,11 @@ Five-fold cross-validation, every model in the same run, one thread each:
   ``split_parts=True``;
 * ``BIMT max_iter=N`` (with ``--max-iter N ...``): the defaults trained for
   ``N`` steps instead of the default 1,000;
+* ``BIMT unclipped`` and ``BIMT-CV unclipped`` (regression, only when
+  ``--models`` names them): the defaults with ``clip_predictions=False``,
+  predictions not clipped to the training targets' range;
+* ``BIMT alpha=A`` (with ``--alpha A ...``): the defaults at strength
+  ``A``, and for regression ``BIMT alpha=A unclipped`` beside it;
 * ``BIMT-CV``: ``BIMTRegressorCV()`` / ``BIMTClassifierCV()`` with their
   default ``alphas`` (inner shuffled folds over the strength path; the
   default strength unless another beats it on every fold);
@@ -134,7 +139,7 @@ from skbimt._path import network_size
 README_GRID = [0.3, 1.0, 3.0, 10.0]
 #: Rows that run only when ``--models`` names them: the search the README
 #: advises against costs as much as the README's own.
-ON_REQUEST = {"BIMT-grid-mean"}
+ON_REQUEST = {"BIMT-grid-mean", "BIMT unclipped", "BIMT-CV unclipped"}
 
 SKLEARN_SETS = (
     "diabetes",
@@ -218,6 +223,7 @@ def models(
     split_parts=False,
     max_iters=(),
     cv_alphas=(),
+    alphas=(),
 ):
     """label -> unfitted model; ``frame``: X is a DataFrame with categories.
 
@@ -246,6 +252,12 @@ def models(
     if task == "regression":
         bimt, bimt_cv = BIMTRegressor, BIMTRegressorCV
         found = {
+            "BIMT unclipped": bimt_input(
+                bimt(clip_predictions=False, random_state=seed)
+            ),
+            "BIMT-CV unclipped": bimt_input(
+                bimt_cv(clip_predictions=False, random_state=seed)
+            ),
             "MLP": TransformedTargetRegressor(
                 scaled(MLPRegressor(random_state=seed)), transformer=StandardScaler()
             ),
@@ -298,6 +310,14 @@ def models(
         found["BIMT split_parts"] = bimt_input(
             bimt(split_parts=True, random_state=seed)
         )
+    for alpha in alphas:
+        found[f"BIMT alpha={alpha:g}"] = bimt_input(
+            bimt(alpha=alpha, random_state=seed)
+        )
+        if task == "regression":
+            found[f"BIMT alpha={alpha:g} unclipped"] = bimt_input(
+                bimt(alpha=alpha, clip_predictions=False, random_state=seed)
+            )
     for steps in max_iters:
         found[f"BIMT max_iter={steps}"] = bimt_input(
             bimt(max_iter=steps, random_state=seed)
@@ -397,6 +417,7 @@ def fold_jobs(X, y, task, options, seed):
         split_parts=options.split_parts,
         max_iters=options.max_iter,
         cv_alphas=options.cv_alphas,
+        alphas=options.alpha,
     )
     folds = list(splitter.split(X, y))
     return [
@@ -519,6 +540,14 @@ def parse_arguments():
         help="add BIMT trained for each of these numbers of steps",
     )
     parser.add_argument(
+        "--alpha",
+        type=float,
+        nargs="+",
+        default=[],
+        help="add BIMT at each of these strengths (and, for regression, the "
+        "same unclipped)",
+    )
+    parser.add_argument(
         "--cv-alphas",
         type=float,
         nargs="+",
@@ -544,6 +573,7 @@ def parse_arguments():
         split_parts=True,
         max_iters=args.max_iter,
         cv_alphas=args.cv_alphas,
+        alphas=args.alpha,
     )
     known = set(every) | {"Lasso-select"}
     unknown = set(args.models or ()) - known

@@ -12,6 +12,7 @@ from sklearn.utils.validation import _check_sample_weight, _num_samples
 from ._base import BaseBIMT
 from ._diagnosis import empty_network_advice
 from ._estimators import (
+    _CLIP_PREDICTIONS_PARAMETER,
     _SHARED_ATTRIBUTES,
     _SHARED_PARAMETERS,
     BIMTClassifier,
@@ -94,7 +95,7 @@ _SHARED_PARAMETERS_CV = (
 )
 
 
-def _cv_doc(template):
+def _cv_doc(template, extra_parameters=""):
     # In the order of the signature: the CV parameters follow the first one.
     second = _SHARED_PARAMETERS_CV.index("    activation :")
     parameters = (
@@ -102,6 +103,7 @@ def _cv_doc(template):
         + _CV_PARAMETERS.strip("\n")
         + "\n\n"
         + _SHARED_PARAMETERS_CV[second:]
+        + extra_parameters
     )
     return template.replace("%(parameters)s", parameters.strip("\n")).replace(
         "%(attributes)s", (_CV_ATTRIBUTES + _SHARED_ATTRIBUTES).strip("\n")
@@ -414,7 +416,8 @@ class BIMTRegressorCV(_PathMixin, BIMTRegressor):
     ['alpha', 'mean_active_hidden', 'mean_inputs_kept']
     >>> float(reg.cv_results_["alpha"][reg.best_index_]) in (1.0, 3.0)
     True
-    """
+    """,
+        _CLIP_PREDICTIONS_PARAMETER,
     )
 
     def __init__(
@@ -453,6 +456,7 @@ class BIMTRegressorCV(_PathMixin, BIMTRegressor):
         n_threads=1,
         snapshot_every=None,
         split_parts=False,
+        clip_predictions=True,
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -485,8 +489,14 @@ class BIMTRegressorCV(_PathMixin, BIMTRegressor):
             n_threads=n_threads,
             snapshot_every=snapshot_every,
             split_parts=split_parts,
+            clip_predictions=clip_predictions,
         )
         self._set_path_parameters(alphas, cv, n_jobs)
+
+    _parameter_constraints: dict = {
+        **_PathMixin._parameter_constraints,
+        "clip_predictions": ["boolean"],
+    }
 
     _single_estimator = BIMTRegressor
 

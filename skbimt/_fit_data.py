@@ -157,6 +157,8 @@ def validate_fit_data(
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
+    if estimator._scales_target:
+        attributes.update(target_range(target, sample_weight))
     attributes["n_features_in_"] = probe.n_features_in_
     if hasattr(probe, "feature_names_in_"):
         attributes["feature_names_in_"] = probe.feature_names_in_
@@ -224,6 +226,23 @@ def validate_fit_data(
         attributes=attributes,
         loss=OUTPUT_LOSSES[attributes["out_activation_"]],
     )
+
+
+def target_range(target, sample_weight=None):
+    """Smallest and largest target per column, over the rows that weigh.
+
+    Rows of zero ``sample_weight`` are as good as absent, so they do not
+    widen the range (all rows count when none weighs).
+
+    Returns
+    -------
+    attributes : dict
+        ``y_min_`` and ``y_max_``, float64 arrays of shape (n_columns,).
+    """
+    rows = target
+    if sample_weight is not None and np.any(sample_weight > 0):
+        rows = target[sample_weight > 0]
+    return {"y_min_": rows.min(axis=0), "y_max_": rows.max(axis=0)}
 
 
 def split_validation(estimator, X, target, sample_weight, rng, out_activation):

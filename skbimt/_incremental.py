@@ -131,8 +131,13 @@ def continued_history(estimator, attributes):
     ``n_iter_`` counts every step since the first fit, and ``loss_curve_``,
     ``connection_cost_curve_`` and ``swap_counts_`` run over all of them,
     as the MLP's ``n_iter_`` and ``loss_curve_`` do under ``warm_start``.
+    A regressor's target range (``y_min_``, ``y_max_``) widens to hold the
+    targets of every call.
     """
     merged = dict(attributes)
+    if getattr(estimator, "y_min_", None) is not None and "y_min_" in attributes:
+        merged["y_min_"] = np.minimum(estimator.y_min_, attributes["y_min_"])
+        merged["y_max_"] = np.maximum(estimator.y_max_, attributes["y_max_"])
     merged["n_iter_"] = estimator.n_iter_ + attributes["n_iter_"]
     for name in ("loss_curve_", "connection_cost_curve_", "swap_counts_"):
         merged[name] = np.concatenate([getattr(estimator, name), attributes[name]])

@@ -218,6 +218,9 @@ def load(path):
     geometry.set_state([t.numpy() for t in tensors["assignments"]])
     attributes["geometry_"] = geometry
     attributes["coords_"] = neuron_layer_positions(geometry, n_tokens)
+    if isinstance(estimator, BIMTRegressor) and "y_min_" not in attributes:
+        # Saved before regressors kept their target range: predict as then.
+        estimator.set_params(clip_predictions=False)
     estimator._install(attributes)
     estimator._set_scaled_parameters(
         attributes["scaled_coefs_"], attributes["scaled_intercepts_"]

@@ -219,3 +219,25 @@ def test_files_of_the_previous_format_still_load(tmp_path):
     loaded = skbimt.load(tmp_path / "old.skbimt")
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
     assert loaded.x_mean_ is None
+
+
+def test_a_regressor_saved_without_a_target_range_predicts_as_then(tmp_path):
+    # Files written before regressors kept y_min_ and y_max_: the loaded
+    # estimator does not clip (it has no range to clip to) and says so.
+    X, y = make_symbolic("a", 50, random_state=0)
+    reg = BIMTRegressor(max_iter=20, random_state=0).fit(X, y[:, 0])
+    skbimt.save(reg, tmp_path / "model.skbimt")
+    content = torch.load(tmp_path / "model.skbimt", weights_only=True)
+    del content["tensors"]["y_min_"], content["tensors"]["y_max_"]
+    params = json.loads(content["params"])
+    del params["clip_predictions"]
+    content["params"] = json.dumps(params)
+    torch.save(content, tmp_path / "older.skbimt")
+    loaded = skbimt.load(tmp_path / "older.skbimt")
+    assert loaded.clip_predictions is False
+    np.testing.assert_array_equal(
+        loaded.predict(10 * X), reg.set_params(clip_predictions=False).predict(10 * X)
+    )
+    assert not np.array_equal(
+        loaded.predict(10 * X), reg.set_params(clip_predictions=True).predict(10 * X)
+    )

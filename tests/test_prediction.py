@@ -1,4 +1,6 @@
-"""The prediction path: dtypes, as scikit-learn's MLP predicts."""
+"""The prediction path: dtypes, as scikit-learn's MLP predicts; clipping."""
+
+import copy
 
 import numpy as np
 import pytest
@@ -59,7 +61,8 @@ def test_float32_predictions_match_float64_ones(regression, classification):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_large_inputs_predicted_in_blocks_equal_the_numpy_pass(regression, dtype):
-    reg, _ = regression
+    # The network's output, without predict's clip to the training range.
+    reg = unclipped(regression[0])
     rng = np.random.RandomState(1)
     X = rng.randn(BLOCK_ROWS * 2 + 5, 4).astype(dtype)
     blocked = reg.predict(X)
@@ -69,3 +72,85 @@ def test_large_inputs_predicted_in_blocks_equal_the_numpy_pass(regression, dtype
     expected = forward(coefs, intercepts, reg.activation, X.copy())
     tolerance = 1e-4 if dtype == np.float32 else 1e-10
     np.testing.assert_allclose(blocked, expected, rtol=tolerance, atol=tolerance)
+
+
+# -- clip_predictions: the regressor predicts within its training targets' range
+
+
+def unclipped(reg):
+    return copy.deepcopy(reg).set_params(clip_predictions=False)
+
+
+@pytest.fixture(scope="module")
+def far_rows(regression):
+    _, X = regression
+    return 10 * X
+
+
+def test_predictions_are_clipped_to_each_output_s_training_range(regression, far_rows):
+    reg, X = regression
+    _, y = make_regression(60, 4, n_targets=2, random_state=0)
+    np.testing.assert_array_equal(reg.y_min_, y.min(axis=0))
+    np.testing.assert_array_equal(reg.y_max_, y.max(axis=0))
+    network = unclipped(reg).predict(far_rows)
+    clipped = reg.predict(far_rows)
+    # Far from the training rows the network extrapolates past both ends.
+    assert np.all(network.max(axis=0) > y.max(axis=0))
+    assert np.all(network.min(axis=0) < y.min(axis=0))
+    np.testing.assert_array_equal(clipped, np.clip(network, reg.y_min_, reg.y_max_))
+
+
+def test_clipping_keeps_the_dtype_and_the_shape_of_a_1d_target():
+    X, y = make_regression(60, 4, random_state=0)
+    reg = BIMTRegressor(max_iter=20, random_state=0).fit(X, y)
+    predicted = reg.predict((10 * X).astype(np.float32))
+    assert predicted.dtype == np.float32 and predicted.shape == (60,)
+    assert predicted.min() >= np.float32(y.min())
+    assert predicted.max() <= np.float32(y.max())
+
+
+def test_to_torch_gives_the_unclipped_network(regression, far_rows):
+    torch = pytest.importorskip("torch")
+    reg, _ = regression
+    with torch.no_grad():
+        output = reg.to_torch()(torch.as_tensor(far_rows)).numpy()
+    np.testing.assert_allclose(output, unclipped(reg).predict(far_rows), rtol=1e-10)
+
+
+def test_rows_of_zero_weight_do_not_widen_the_range():
+    X, y = make_regression(60, 4, random_state=0)
+    weights = np.ones(60)
+    extremes = [int(y.argmax()), int(y.argmin())]
+    weights[extremes] = 0
+    reg = BIMTRegressor(max_iter=5, random_state=0).fit(X, y, sample_weight=weights)
+    kept = np.delete(y, extremes)
+    np.testing.assert_array_equal(reg.y_min_, [kept.min()])
+    np.testing.assert_array_equal(reg.y_max_, [kept.max()])
+
+
+@pytest.mark.parametrize("how", ["partial_fit", "warm_start"])
+def test_continued_training_widens_the_range_to_every_call_s_targets(how):
+    X, y = make_regression(80, 4, random_state=0)
+    low, high = np.argsort(y)[:40], np.argsort(y)[40:]
+    reg = BIMTRegressor(max_iter=5, random_state=0, warm_start=how == "warm_start")
+    train = reg.partial_fit if how == "partial_fit" else reg.fit
+    train(X[high], y[high])
+    assert reg.y_min_[0] == y[high].min()
+    train(X[low], y[low])
+    np.testing.assert_array_equal(reg.y_min_, [y.min()])
+    np.testing.assert_array_equal(reg.y_max_, [y.max()])
+
+
+def test_the_cv_regressor_refits_with_clip_predictions_as_set(regression, far_rows):
+    from skbimt import BIMTRegressorCV
+
+    _, X = regression
+    _, y = make_regression(60, 4, n_targets=2, random_state=0)
+    settings = dict(alphas=[1.0], cv=2, max_iter=10, random_state=0)
+    clipped = BIMTRegressorCV(**settings).fit(X, y)
+    network = BIMTRegressorCV(**settings, clip_predictions=False).fit(X, y)
+    np.testing.assert_array_equal(
+        clipped.predict(far_rows),
+        np.clip(network.predict(far_rows), clipped.y_min_, clipped.y_max_),
+    )
+    assert np.any(network.predict(far_rows) > y.max(axis=0))
