@@ -14,6 +14,8 @@ Five-fold cross-validation, every model in the same run, one thread each:
 * ``BIMT unclipped`` and ``BIMT-CV unclipped`` (regression, only when
   ``--models`` names them): the defaults with ``clip_predictions=False``,
   predictions not clipped to the training targets' range;
+* ``BIMT NAME=VALUE`` (with ``--set NAME=VALUE ...``): the defaults with
+  one parameter changed, e.g. ``--set early_stopping=True``;
 * ``BIMT alpha=A`` (with ``--alpha A ...``): the defaults at strength
   ``A``, and for regression ``BIMT alpha=A unclipped`` beside it;
 * ``BIMT-CV``: ``BIMTRegressorCV()`` / ``BIMTClassifierCV()`` with their
@@ -80,6 +82,7 @@ into informative / noise on the synthetic sets.
 """
 
 import argparse
+import ast
 import time
 import warnings
 
@@ -213,6 +216,18 @@ def encoded(scale_numbers):
     )
 
 
+def parse_setting(text):
+    """``"name=value"`` -> ``(text, name, value)``, the value a Python literal
+    and the name a parameter of the BIMT estimators."""
+    name, sep, value = text.partition("=")
+    if not sep or name not in BIMTRegressor().get_params():
+        raise ValueError(f"--set {text!r}: expected NAME=VALUE, NAME a parameter")
+    try:
+        return text, name, ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        raise ValueError(f"--set {text!r}: VALUE must be a Python literal") from None
+
+
 def models(
     task,
     with_cv,
@@ -224,8 +239,12 @@ def models(
     max_iters=(),
     cv_alphas=(),
     alphas=(),
+    settings=(),
 ):
     """label -> unfitted model; ``frame``: X is a DataFrame with categories.
+
+    ``settings``: ``(text, name, value)`` triples, each a "BIMT text" row
+    with one parameter changed from the defaults.
 
     For a frame the BIMT models get one-hot categories and raw numbers
     (they standardize internally), the MLP and linear model one-hot
@@ -318,6 +337,8 @@ def models(
             found[f"BIMT alpha={alpha:g} unclipped"] = bimt_input(
                 bimt(alpha=alpha, clip_predictions=False, random_state=seed)
             )
+    for text, name, value in settings:
+        found[f"BIMT {text}"] = bimt_input(bimt(random_state=seed, **{name: value}))
     for steps in max_iters:
         found[f"BIMT max_iter={steps}"] = bimt_input(
             bimt(max_iter=steps, random_state=seed)
@@ -418,6 +439,7 @@ def fold_jobs(X, y, task, options, seed):
         max_iters=options.max_iter,
         cv_alphas=options.cv_alphas,
         alphas=options.alpha,
+        settings=options.settings,
     )
     folds = list(splitter.split(X, y))
     return [
@@ -548,6 +570,14 @@ def parse_arguments():
         "same unclipped)",
     )
     parser.add_argument(
+        "--set",
+        nargs="+",
+        default=[],
+        metavar="NAME=VALUE",
+        help="add BIMT with this parameter changed (a Python literal, e.g. "
+        "early_stopping=True weight_decay=0.1)",
+    )
+    parser.add_argument(
         "--cv-alphas",
         type=float,
         nargs="+",
@@ -565,6 +595,10 @@ def parse_arguments():
     unknown = set(args.data or ()) - set(names)
     if unknown:
         parser.error(f"unknown --data {sorted(unknown)}; choose from {names}")
+    try:
+        args.settings = [parse_setting(text) for text in args.set]
+    except ValueError as error:
+        parser.error(str(error))
     every = models(
         "regression",
         True,
@@ -574,6 +608,7 @@ def parse_arguments():
         max_iters=args.max_iter,
         cv_alphas=args.cv_alphas,
         alphas=args.alpha,
+        settings=args.settings,
     )
     known = set(every) | {"Lasso-select"}
     unknown = set(args.models or ()) - known

@@ -319,6 +319,11 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         ``loss`` is the network's training loss (``skbimt._fit_data.OUTPUT_LOSSES``).
         """
 
+    def _validation_output_range(self, data):
+        """``(low, high)`` that outputs are clipped to before the early-stopping
+        score, as ``predict`` clips them; None leaves them as they are."""
+        return None
+
     #: Whether y may have several columns, and is standardised with X.
     _multi_output_y = False
     _scales_target = False
@@ -558,6 +563,7 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
         validation_score = None
         if data.validation is not None:
             X_val, target_val, weight_val = data.validation
+            output_range = self._validation_output_range(data)
 
             def validation_score(flat):
                 values = flat.detach().to("cpu", torch.float64)
@@ -568,6 +574,8 @@ class BaseBIMT(BaseEstimator, metaclass=ABCMeta):
                     X_val,
                     _numpy_or_none(network.layout.embedding(values)),
                 )
+                if output_range is not None:
+                    output = np.clip(output, *output_range)
                 return self._validation_score(
                     output, target_val, weight_val, network.loss
                 )

@@ -154,3 +154,41 @@ def test_the_cv_regressor_refits_with_clip_predictions_as_set(regression, far_ro
         np.clip(network.predict(far_rows), clipped.y_min_, clipped.y_max_),
     )
     assert np.any(network.predict(far_rows) > y.max(axis=0))
+
+
+@pytest.mark.parametrize("clip_predictions", [True, False])
+def test_early_stopping_scores_the_outputs_predict_would_give(
+    monkeypatch, clip_predictions
+):
+    # The last 10 rows, ten times farther out, are the held-out rows.
+    X, _ = make_regression(70, 4, random_state=0)
+    X[60:] *= 10
+    y = X @ np.arange(1.0, 5.0)
+
+    def last_rows_held_out(estimator, X, target, sample_weight, rng, activation):
+        return X[:60], target[:60], None, (X[60:], target[60:], None)
+
+    scored_outputs = []
+    network_score = BIMTRegressor._validation_score
+
+    def recorded_score(estimator, output, *args):
+        scored_outputs.append(output)
+        return network_score(estimator, output, *args)
+
+    monkeypatch.setattr("skbimt._fit_data.split_validation", last_rows_held_out)
+    monkeypatch.setattr(BIMTRegressor, "_validation_score", recorded_score)
+    reg = BIMTRegressor(
+        early_stopping=True,
+        clip_predictions=clip_predictions,
+        max_iter=400,
+        random_state=0,
+    ).fit(X, y)
+    # Outputs are in the network's standardized units, as is the range.
+    low = (y[:60].min() - reg.y_mean_) / reg.y_scale_
+    high = (y[:60].max() - reg.y_mean_) / reg.y_scale_
+    outputs = np.concatenate(scored_outputs)
+    assert len(scored_outputs) == len(reg.validation_scores_) > 0
+    if clip_predictions:
+        assert outputs.min() >= low - 1e-12 and outputs.max() <= high + 1e-12
+    else:
+        assert outputs.min() < low and outputs.max() > high
