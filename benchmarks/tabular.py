@@ -50,8 +50,10 @@ Spearman correlation of row order with y). They need the ``bench`` extra
 (``pip install "skbimt[bench]"``). ``--held-out`` runs ten more real tables,
 added after the defaults were chosen on the others (189 to 6,259 rows);
 ``--fresh`` eight more (872 to 5,748 rows), added after the default
-``max_iter`` went from 2,000 to 1,000. On them the BIMT models, the MLP and the
-linear model sit behind a ``ColumnTransformer``: one-hot categorical columns
+``max_iter`` went from 2,000 to 1,000; ``--unseen`` fourteen more (98 to
+5,226 rows), picked as a new user would after every default was chosen.
+On them the BIMT models, the MLP and the linear model sit behind a
+``ColumnTransformer``: one-hot categorical columns
 (``handle_unknown="ignore"``), numeric columns passed through for BIMT
 (which standardizes internally) and standardized for the MLP and the linear
 model; HGB reads the categorical columns from their dtype.
@@ -79,6 +81,9 @@ into informative / noise on the synthetic sets.
     python benchmarks/tabular.py --fresh --models BIMT 'BIMT max_iter=2000' MLP linear \
         --max-iter 2000 --seed 1 2 3 --jobs 2
     python benchmarks/tabular.py --data wage titanic --jobs 2
+    python benchmarks/tabular.py --unseen --models BIMT BIMT-CV MLP linear --seed 1
+    python benchmarks/tabular.py --real --models BIMT 'BIMT weight_decay=0.3' \
+        --set weight_decay=0.3 --seed 1
 """
 
 import argparse
@@ -93,6 +98,7 @@ from _real_tables import (
     FRESH,
     HELD_OUT,
     TABLES,
+    UNSEEN,
     check_extra,
     row_order_correlation,
 )
@@ -519,6 +525,11 @@ def parse_arguments():
         action="store_true",
         help="eight real tables added after the default max_iter went to 1,000",
     )
+    parser.add_argument(
+        "--unseen",
+        action="store_true",
+        help="fourteen real tables picked after every default was chosen",
+    )
     parser.add_argument("--no-cv", action="store_true", help="skip BIMT-CV")
     parser.add_argument(
         "--input-cost", type=float, help="add BIMT with this input_cost"
@@ -618,12 +629,13 @@ def parse_arguments():
         parser.error("--jobs must be at least 1")
     if any(steps < 1 for steps in args.max_iter):
         parser.error("--max-iter must be at least 1")
-    real = args.real or args.held_out or args.fresh
+    real = args.real or args.held_out or args.fresh or args.unseen
     chosen = list(args.data or ([] if real else SKLEARN_SETS))
     for wanted, tables in (
         (args.real, TABLES),
         (args.held_out, HELD_OUT),
         (args.fresh, FRESH),
+        (args.unseen, UNSEEN),
     ):
         if wanted:
             chosen += [name for name in tables if name not in chosen]
