@@ -1,6 +1,7 @@
 """The prediction path: dtypes, as scikit-learn's MLP predicts; clipping."""
 
 import copy
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -9,6 +10,8 @@ from sklearn.datasets import make_classification, make_regression
 from skbimt import BIMTClassifier, BIMTRegressor
 from skbimt._engine.network import BLOCK_ROWS, forward
 from skbimt._prediction import BLOCKED_FROM_ROWS
+
+from .outcomes import outcome
 
 
 @pytest.fixture(scope="module")
@@ -156,11 +159,13 @@ def test_the_cv_regressor_refits_with_clip_predictions_as_set(regression, far_ro
     assert np.any(network.predict(far_rows) > y.max(axis=0))
 
 
-@pytest.mark.parametrize("clip_predictions", [True, False])
-def test_early_stopping_scores_the_outputs_predict_would_give(
-    monkeypatch, clip_predictions
-):
-    # The last 10 rows, ten times farther out, are the held-out rows.
+def early_stopping_scored_outputs(seed, clip_predictions):
+    """What the early-stopping score read, and the training rows' range.
+
+    The last 10 rows, ten times farther out, are the held-out rows. Returns
+    the fitted regressor, the outputs scored at each check, and the smallest
+    and largest training target, all in the network's standardized units.
+    """
     X, _ = make_regression(70, 4, random_state=0)
     X[60:] *= 10
     y = X @ np.arange(1.0, 5.0)
@@ -175,20 +180,38 @@ def test_early_stopping_scores_the_outputs_predict_would_give(
         scored_outputs.append(output)
         return network_score(estimator, output, *args)
 
-    monkeypatch.setattr("skbimt._fit_data.split_validation", last_rows_held_out)
-    monkeypatch.setattr(BIMTRegressor, "_validation_score", recorded_score)
-    reg = BIMTRegressor(
-        early_stopping=True,
-        clip_predictions=clip_predictions,
-        max_iter=400,
-        random_state=0,
-    ).fit(X, y)
-    # Outputs are in the network's standardized units, as is the range.
-    low = (y[:60].min() - reg.y_mean_) / reg.y_scale_
-    high = (y[:60].max() - reg.y_mean_) / reg.y_scale_
+    with (
+        mock.patch("skbimt._fit_data.split_validation", last_rows_held_out),
+        mock.patch.object(BIMTRegressor, "_validation_score", recorded_score),
+    ):
+        reg = BIMTRegressor(
+            early_stopping=True,
+            clip_predictions=clip_predictions,
+            max_iter=400,
+            random_state=seed,
+        ).fit(X, y)
+    low = (y[:60].min() - reg.y_mean_[0]) / reg.y_scale_[0]
+    high = (y[:60].max() - reg.y_mean_[0]) / reg.y_scale_[0]
+    return reg, scored_outputs, low, high
+
+
+@outcome(at_least=0.5)
+def unclipped_early_stopping_overshoot(seed):
+    """How far past the training range, at both ends, the unclipped outputs
+    scored on the far held-out rows reach (standardized units)."""
+    _, scored_outputs, low, high = early_stopping_scored_outputs(seed, False)
+    outputs = np.concatenate(scored_outputs)
+    return min(low - outputs.min(), outputs.max() - high)
+
+
+def test_early_stopping_scores_the_clipped_outputs_predict_would_give():
+    reg, scored_outputs, low, high = early_stopping_scored_outputs(0, True)
     outputs = np.concatenate(scored_outputs)
     assert len(scored_outputs) == len(reg.validation_scores_) > 0
-    if clip_predictions:
-        assert outputs.min() >= low - 1e-12 and outputs.max() <= high + 1e-12
-    else:
-        assert outputs.min() < low and outputs.max() > high
+    assert outputs.min() >= low - 1e-12 and outputs.max() <= high + 1e-12
+
+
+@pytest.mark.trained
+def test_unclipped_early_stopping_scores_the_network_s_own_outputs():
+    # Without clipping, the far rows' outputs leave the training range.
+    unclipped_early_stopping_overshoot.check()
