@@ -224,10 +224,15 @@ def encoded(scale_numbers):
 
 def parse_setting(text):
     """``"name=value"`` -> ``(text, name, value)``, the value a Python literal
-    and the name a parameter of the BIMT estimators."""
+    and the name a parameter of both BIMT estimators (a run may hold
+    regression and classification tables)."""
     name, sep, value = text.partition("=")
-    if not sep or name not in BIMTRegressor().get_params():
-        raise ValueError(f"--set {text!r}: expected NAME=VALUE, NAME a parameter")
+    shared = BIMTRegressor().get_params().keys() & BIMTClassifier().get_params()
+    if not sep or name not in shared:
+        raise ValueError(
+            f"--set {text!r}: expected NAME=VALUE, NAME a parameter of both "
+            "BIMTRegressor and BIMTClassifier"
+        )
     try:
         return text, name, ast.literal_eval(value)
     except (ValueError, SyntaxError):
